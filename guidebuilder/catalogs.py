@@ -1,0 +1,237 @@
+"""Gettext catalogs: read, write, merge (.pot into .po) and count.
+
+polib builds the catalog; GNU msgcat lays out the file so that the bytes match
+what msgmerge and Poedit write (79-column wrapping, CJK-aware), and a
+translator's save leaves no diff noise.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from babel.messages.plurals import get_plural
+
+from .errors import CatalogError
+from .inline import MarkupError, parse, plain_text
+
+DATE_FORMAT = "%Y-%m-%d %H:%M%z"
+
+
+def plural_forms(lang: str) -> str:
+    """Plural-Forms header for a locale, from Babel's CLDR data."""
+    rule = get_plural(lang)
+    return f"nplurals={rule.num_plurals}; plural={rule.plural_expr};"
+
+
+def _msgcat() -> str:
+    path = shutil.which("msgcat")
+    if path is None:
+        raise CatalogError("GNU gettext's msgcat is not installed; install it (apt-get install gettext)")
+    return path
+
+
+def format_catalog(catalog: polib.POFile) -> bytes:
+    """The file bytes of a catalog, laid out by msgcat exactly as msgmerge writes."""
+    text = catalog.__unicode__()
+    with tempfile.TemporaryDirectory(prefix="guidebuilder-") as tmp:
+        raw = Path(tmp) / "raw.po"
+        out = Path(tmp) / "out.po"
+        raw.write_text(text, encoding="utf-8")
+        result = subprocess.run([_msgcat(), "--width=79", "-o", str(out), str(raw)],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            raise CatalogError(f"msgcat could not lay out the catalog: {result.stderr.strip()}")
+        return out.read_bytes()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write bytes through a temp file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_catalog(catalog: polib.POFile, path: Path) -> bool:
+    """Write a catalog if its bytes changed; return True when written."""
+    data = format_catalog(catalog)
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    atomic_write(path, data)
+    return True
+
+
+_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+
+
+def read_catalog(path: Path, rel: str, expect_lang: str | None = None) -> polib.POFile:
+    """Read a .po/.pot with polib; errors name rel:line and what to do."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalog ({exc.strerror})", rel) from exc
+    if not data.strip():
+        raise CatalogError("catalog is empty; run 'guidebuilder update' to recreate it", rel, 1)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError("not valid UTF-8; save the file as UTF-8 (Content-Type: text/plain; charset=UTF-8)",
+                           rel, line) from exc
+    try:
+        catalog = polib.pofile(str(path), encoding="utf-8", check_for_duplicates=True, wrapwidth=79)
+    except (OSError, ValueError) as exc:
+        message = str(exc)
+        match = _SYNTAX_LINE.search(message)
+        line = int(match.group(1)) if match else None
+        if "duplicate" in message.lower():
+            dup = re.search(r'Entry "(.*)" already exists', message)
+            text = dup.group(1) if dup else ""
+            line = _line_of(data, f'msgid "{text[:40]}') if text else None
+            raise CatalogError(f"msgid \"{text[:60]}\" appears twice; delete one of the two entries",
+                               rel, line) from exc
+        raise CatalogError("PO syntax error; compare with the entries around it "
+                           "(msgid \"...\" then msgstr \"...\", quotes closed)", rel, line) from exc
+    charset = catalog.metadata.get("Content-Type", "")
+    if "charset=" in charset and "utf-8" not in charset.lower():
+        raise CatalogError(f"header says '{charset}'; catalogs must be UTF-8 "
+                           "(Content-Type: text/plain; charset=UTF-8)", rel, _line_of(data, '"Content-Type:'))
+    if expect_lang is not None:
+        declared = catalog.metadata.get("Language", "")
+        if declared.replace("-", "_") != expect_lang:
+            raise CatalogError(f"header says Language: {declared or '(none)'} but the catalog is in the "
+                               f"'{expect_lang}' folder; set \"Language: {expect_lang}\\n\"",
+                               rel, _line_of(data, '"Language:') or 1)
+    return catalog
+
+
+def _line_of(data: bytes, needle: str) -> int | None:
+    index = data.find(needle.encode("utf-8"))
+    return None if index < 0 else data[:index].count(b"\n") + 1
+
+
+def entry_line(catalog: polib.POFile, entry: polib.POEntry) -> int:
+    """1-based line of an entry's msgid in the file polib read."""
+    return int(getattr(entry, "linenum", 0) or 0)
+
+
+def merge(po: polib.POFile, pot: polib.POFile) -> polib.POFile:
+    """Merge a template into a catalog the way msgmerge does, keeping translators' work.
+
+    Exact matches keep their msgstr; close matches become fuzzy with ``#|``
+    previous msgid; translations no longer in the template become obsolete ``#~``.
+    """
+    old = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    obsolete = {(e.msgctxt, e.msgid): e for e in po if e.obsolete}
+    unused = dict(old)
+    merged = polib.POFile(wrapwidth=79)
+    merged.header = po.header
+    merged.metadata = dict(po.metadata)
+    merged.metadata_is_fuzzy = po.metadata_is_fuzzy
+    for field in ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date"):
+        if field in pot.metadata:
+            merged.metadata[field] = pot.metadata[field]
+    pending: list[tuple[polib.POEntry, polib.POEntry]] = []
+    for template in pot:
+        key = (template.msgctxt, template.msgid)
+        entry = polib.POEntry(msgid=template.msgid, msgctxt=template.msgctxt,
+                              comment=template.comment, occurrences=list(template.occurrences))
+        previous = old.get(key) or obsolete.get(key)
+        if previous is not None:
+            unused.pop(key, None)
+            entry.msgstr = previous.msgstr
+            entry.flags = [f for f in previous.flags]
+            if "fuzzy" in entry.flags:
+                entry.previous_msgid = previous.previous_msgid
+                entry.previous_msgctxt = previous.previous_msgctxt
+        else:
+            pending.append((template, entry))
+        merged.append(entry)
+    # Fuzzy matching runs after exact matches so it never steals an exact one.
+    candidates = {e.msgid: e for e in unused.values() if e.msgstr}
+    for template, entry in pending:
+        close = difflib.get_close_matches(template.msgid, list(candidates), n=1, cutoff=0.6)
+        if close:
+            source = candidates.pop(close[0])
+            unused.pop((source.msgctxt, source.msgid), None)
+            entry.msgstr = source.msgstr
+            entry.flags = ["fuzzy"]
+            entry.previous_msgid = source.msgid
+            if source.msgctxt != template.msgctxt:
+                entry.previous_msgctxt = source.msgctxt
+    for gone in unused.values():
+        if gone.msgstr:
+            gone.obsolete = True
+            gone.occurrences = []
+            gone.previous_msgid = None
+            merged.append(gone)
+    for key, gone in obsolete.items():
+        if key not in {(e.msgctxt, e.msgid) for e in merged if not e.obsolete}:
+            merged.append(gone)
+    return merged
+
+
+@dataclass
+class Coverage:
+    """Counts of one catalog against its template."""
+
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    translated_words: int = 0
+    fuzzy_words: int = 0
+    untranslated_words: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def total_words(self) -> int:
+        return self.translated_words + self.fuzzy_words + self.untranslated_words
+
+    @property
+    def ratio(self) -> float:
+        """Share of source words translated (not fuzzy), 0..1."""
+        return self.translated_words / self.total_words if self.total_words else 1.0
+
+
+def source_words(msgid: str) -> int:
+    """Words in a msgid, markup aside."""
+    try:
+        text = plain_text(parse(msgid))
+    except MarkupError:
+        text = msgid
+    return len(text.split())
+
+
+def coverage(catalog: polib.POFile) -> Coverage:
+    """Translated, fuzzy and untranslated messages and source words."""
+    result = Coverage()
+    for entry in catalog:
+        if entry.obsolete:
+            continue
+        words = source_words(entry.msgid)
+        if "fuzzy" in entry.flags and entry.msgstr:
+            result.fuzzy += 1
+            result.fuzzy_words += words
+        elif entry.msgstr:
+            result.translated += 1
+            result.translated_words += words
+        else:
+            result.untranslated += 1
+            result.untranslated_words += words
+    return result

@@ -1,0 +1,39 @@
+"""The exception hierarchy; the CLI turns these into exit codes."""
+
+from __future__ import annotations
+
+
+class GuideError(Exception):
+    """Base of every error guidebuilder reports to a user."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.message
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class ConfigError(GuideError):
+    """The project's configuration or layout is wrong."""
+
+
+class SourceError(GuideError):
+    """A guide's Markdown or front matter cannot be read."""
+
+
+class CatalogError(GuideError):
+    """A .pot or .po file cannot be read or disagrees with the project."""
+
+
+class RenderError(GuideError):
+    """A page could not be rendered to HTML or PDF."""
+
+
+class Abort(GuideError):
+    """Several errors were reported already; stop with a non-zero exit."""

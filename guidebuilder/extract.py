@@ -1,0 +1,114 @@
+"""Extract stage: every guide's messages into locales/<slug>.pot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+import polib
+
+from . import __version__
+from .catalogs import DATE_FORMAT, format_catalog, atomic_write
+from .config import Project
+from .source import Guide, Message, read_guide
+
+# Roles whose identical texts may need different translations (msgctxt).
+ROLE_OF_COMMENT = {
+    "Heading": "heading",
+    "Table header": "table header",
+    "Table cell": "table cell",
+    "Image description": "alt text",
+    "Front matter": "front matter",
+    "Callout box title": "callout title",
+}
+
+
+def _role(message: Message) -> str:
+    for prefix, role in ROLE_OF_COMMENT.items():
+        if message.comment.startswith(prefix):
+            return role
+    return "text"
+
+
+def creation_date() -> str:
+    """POT-Creation-Date: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch
+              else dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0))
+    return moment.strftime(DATE_FORMAT)
+
+
+def build_template(guide: Guide, created: str) -> polib.POFile:
+    """The template catalog of one guide, entries in document order."""
+    messages = guide.messages()
+    roles: dict[str, set[str]] = {}
+    for message in messages:
+        roles.setdefault(message.text, set()).add(_role(message))
+    pot = polib.POFile(wrapwidth=79)
+    title = guide.meta.get("title", guide.slug)
+    pot.header = (f"Translation template for the guide \"{title}\" ({guide.slug}).\n"
+                  f"This file is distributed under the same license as the guide"
+                  f" ({guide.meta.get('license', 'see the guide')}).")
+    pot.metadata_is_fuzzy = True  # as xgettext writes templates
+    pot.metadata = {
+        "Project-Id-Version": f"{guide.slug} {guide.meta.get('version', '')}".strip(),
+        "Report-Msgid-Bugs-To": str(guide.meta.get("contact", "")),
+        "POT-Creation-Date": created,
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Generated-By": f"guidebuilder {__version__}",
+    }
+    entries: dict[tuple[str | None, str], polib.POEntry] = {}
+    for message in messages:
+        context = _role(message) if len(roles[message.text]) > 1 else None
+        key = (context, message.text)
+        occurrence = (guide.src_path, str(message.line))
+        if key in entries:
+            if occurrence not in entries[key].occurrences:
+                entries[key].occurrences.append(occurrence)
+            continue
+        entry = polib.POEntry(msgid=message.text, msgstr="", msgctxt=context,
+                              comment=message.comment, occurrences=[occurrence])
+        entries[key] = entry
+        pot.append(entry)
+    return pot
+
+
+def _without_date(data: bytes) -> bytes:
+    return b"\n".join(line for line in data.split(b"\n") if not line.startswith(b'"POT-Creation-Date:'))
+
+
+@dataclass
+class ExtractResult:
+    """What extract did for one guide."""
+
+    slug: str
+    pot_path: str
+    written: bool
+    messages: int
+
+
+def extract_guide(project: Project, slug: str) -> tuple[Guide, polib.POFile, bytes]:
+    """Parse a guide and lay out its template (nothing written)."""
+    guide = read_guide(project.root, slug)
+    pot = build_template(guide, creation_date())
+    return guide, pot, format_catalog(pot)
+
+
+def extract(project: Project, slugs: list[str]) -> list[ExtractResult]:
+    """Write locales/<slug>.pot for each guide; an unchanged template (date aside) is left alone."""
+    gathered = [(slug, *extract_guide(project, slug)) for slug in slugs]  # read everything first
+    results = []
+    for slug, _guide, pot, data in gathered:
+        path = project.pot_path(slug)
+        existing = path.read_bytes() if path.is_file() else None
+        written = existing is None or _without_date(existing) != _without_date(data)
+        if written:
+            atomic_write(path, data)
+        results.append(ExtractResult(slug, project.rel(path), written, len(pot)))
+    return results

@@ -1,0 +1,120 @@
+"""The inline markup translators see in msgids, and its parser.
+
+A message keeps the inline structure of its block in a small, documented form:
+``**bold**``, ``*italic*``, ```code```, ``[link text]{1}`` (the number names the
+block's first, second, ... link target, which stays out of the catalog) and
+``[^note]`` for a footnote reference. ``\\`` escapes a literal marker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ESCAPABLE = "\\*`[]"
+
+_TOKEN = re.compile(
+    r"\\(?P<esc>[\\*`\[\]])"
+    r"|(?P<strong>\*\*)"
+    r"|(?P<em>\*)"
+    r"|`(?P<code>[^`]*)`"
+    r"|\[\^(?P<fn>[^\]\s]+)\]"
+    r"|(?P<open>\[)"
+    r"|\]\{(?P<close>\d+)\}"
+)
+
+
+@dataclass
+class Span:
+    """An inline element: kind is strong, em, code, link or footnote."""
+
+    kind: str
+    children: list["Node"] = field(default_factory=list)
+    ref: str = ""  # link number or footnote label; code text for code
+
+
+Node = str | Span
+
+
+class MarkupError(ValueError):
+    """A message's inline markup is unbalanced or malformed."""
+
+
+def escape(text: str) -> str:
+    """Escape literal markup characters in plain text."""
+    return "".join("\\" + ch if ch in ESCAPABLE else ch for ch in text)
+
+
+def parse(text: str) -> list[Node]:
+    """Parse a message into text and spans; raise MarkupError when unbalanced."""
+    root = Span("root")
+    stack = [root]
+    pos = 0
+
+    def add_text(chunk: str) -> None:
+        children = stack[-1].children
+        if children and isinstance(children[-1], str):
+            children[-1] += chunk
+        elif chunk:
+            children.append(chunk)
+
+    for match in _TOKEN.finditer(text):
+        add_text(text[pos:match.start()])
+        pos = match.end()
+        kind = match.lastgroup
+        if kind == "esc":
+            add_text(match.group("esc"))
+        elif kind in ("strong", "em"):
+            if stack[-1].kind == kind:
+                stack.pop()
+            elif any(span.kind == kind for span in stack):
+                raise MarkupError(f"'{match.group(kind)}' closes inside another span; close spans in order")
+            else:
+                span = Span(kind)
+                stack[-1].children.append(span)
+                stack.append(span)
+        elif kind == "code":
+            stack[-1].children.append(Span("code", ref=match.group("code")))
+        elif kind == "fn":
+            stack[-1].children.append(Span("footnote", ref=match.group("fn")))
+        elif kind == "open":
+            span = Span("link")
+            stack[-1].children.append(span)
+            stack.append(span)
+        else:  # close
+            if stack[-1].kind != "link":
+                raise MarkupError(f"']{{{match.group('close')}}}' has no matching '['")
+            stack[-1].ref = match.group("close")
+            stack.pop()
+    add_text(text[pos:])
+    if len(stack) > 1:
+        marker = {"strong": "**", "em": "*", "link": "["}[stack[-1].kind]
+        raise MarkupError(f"'{marker}' is never closed")
+    return root.children
+
+
+def signature(nodes: list[Node]) -> list[str]:
+    """The markup a translation must keep: sorted span kinds with their refs."""
+    found: list[str] = []
+
+    def walk(items: list[Node]) -> None:
+        for node in items:
+            if isinstance(node, Span):
+                found.append(f"{node.kind}:{node.ref}" if node.kind in ("link", "footnote") else node.kind)
+                walk(node.children)
+
+    walk(nodes)
+    return sorted(found)
+
+
+def plain_text(nodes: list[Node]) -> str:
+    """The text of a message without markup (for word counts and checks)."""
+    parts: list[str] = []
+    for node in nodes:
+        if isinstance(node, str):
+            parts.append(node)
+        elif node.kind == "code":
+            parts.append(node.ref)
+        elif node.kind != "footnote":
+            parts.append(plain_text(node.children))
+    return "".join(parts)

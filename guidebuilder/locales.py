@@ -1,0 +1,107 @@
+"""Per-locale facts: direction, script, fonts, digits, line breaking, names.
+
+Every language-specific decision in guidebuilder reads this one table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel import Locale
+
+# Zero digit of each CLDR numbering system we typeset, and its CSS counter style.
+NUMBERING = {
+    "latn": ("0", "decimal"),
+    "beng": ("\u09e6", "bengali"),
+    "deva": ("\u0966", "devanagari"),
+    "khmr": ("\u17e0", "khmer"),
+    "arab": ("\u0660", "arabic-indic"),
+    "arabext": ("\u06f0", "persian"),
+}
+
+
+@dataclass(frozen=True)
+class LocaleFacts:
+    """Typesetting facts for one locale."""
+
+    code: str  # CLDR / Babel identifier, e.g. "zh_Hant"
+    script: str  # ISO 15924 code of the main script
+    fonts: tuple[str, ...]  # font families in fallback order (bundled only)
+    line_breaking: str = "normal"  # "normal", "icu-words" (insert breaks), "keep-all"
+    justify: bool = True  # False for scripts that do not put spaces between words
+    line_height: float = 1.5
+    native_name_override: str | None = None
+    full_stop: str = "."  # sentence-final punctuation convention
+
+    @property
+    def babel(self) -> Locale:
+        """The Babel locale."""
+        return Locale.parse(self.code)
+
+    @property
+    def bcp47(self) -> str:
+        """BCP 47 tag for HTML lang attributes, e.g. "zh-Hant"."""
+        return self.code.replace("_", "-")
+
+    @property
+    def direction(self) -> str:
+        """"rtl" or "ltr", from CLDR."""
+        return "rtl" if self.babel.text_direction == "rtl" else "ltr"
+
+    @property
+    def native_name(self) -> str:
+        """The language's name in itself."""
+        if self.native_name_override:
+            return self.native_name_override
+        name = self.babel.get_display_name(self.code)
+        return name[:1].upper() + name[1:] if self.script == "Latn" else name
+
+    @property
+    def numbering(self) -> str:
+        """CLDR default numbering system, e.g. "beng" for Bangla."""
+        return self.babel.default_numbering_system
+
+    @property
+    def counter_style(self) -> str:
+        """CSS counter style for page numbers and list markers."""
+        return NUMBERING.get(self.numbering, NUMBERING["latn"])[1]
+
+    def digits(self, text: str) -> str:
+        """Rewrite ASCII digits in text with the locale's native digits."""
+        zero = NUMBERING.get(self.numbering, NUMBERING["latn"])[0]
+        if zero == "0":
+            return text
+        return text.translate({ord("0") + i: chr(ord(zero) + i) for i in range(10)})
+
+
+LATIN = ("Noto Sans",)
+
+FACTS: dict[str, LocaleFacts] = {
+    facts.code: facts
+    for facts in [
+        LocaleFacts("en", "Latn", LATIN),
+        LocaleFacts("bn", "Beng", ("Noto Sans Bengali",) + LATIN, line_height=1.65, full_stop="\u0964"),
+        LocaleFacts("hi", "Deva", ("Noto Sans Devanagari",) + LATIN, line_height=1.65, full_stop="\u0964"),
+        LocaleFacts("km", "Khmr", ("Noto Sans Khmer",) + LATIN, line_breaking="icu-words",
+                    justify=False, line_height=1.8, full_stop="\u17d4"),
+        LocaleFacts("ko", "Kore", LATIN + ("Noto Sans CJK KR",), line_breaking="keep-all"),
+        LocaleFacts("tl", "Latn", LATIN, native_name_override="Tagalog"),
+        LocaleFacts("vi", "Latn", LATIN),
+        LocaleFacts("ur", "Arab", ("Noto Nastaliq Urdu",) + LATIN, justify=False, line_height=2.3,
+                    full_stop="\u06d4"),
+        LocaleFacts("zh_Hant", "Hant", LATIN + ("Noto Sans CJK TC",), justify=False, full_stop="\u3002"),
+        LocaleFacts("zh_Hans", "Hans", LATIN + ("Noto Sans CJK SC",), justify=False, full_stop="\u3002"),
+    ]
+}
+
+
+@lru_cache(maxsize=None)
+def facts_for(code: str) -> LocaleFacts:
+    """The facts for a locale code; unknown Latin-script locales get defaults."""
+    if code in FACTS:
+        return FACTS[code]
+    locale = Locale.parse(code)  # raises on unknown identifiers
+    if locale.language in FACTS:
+        return FACTS[locale.language]
+    return LocaleFacts(code, "Latn", LATIN)

@@ -1,0 +1,134 @@
+"""Update stage: merge each template into every language's catalog; init a language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polib
+
+from .catalogs import format_catalog, merge, plural_forms, read_catalog, atomic_write
+from .config import Project
+from .errors import CatalogError, ConfigError
+from .locales import facts_for
+
+DRAFT_NOTE = ("DRAFT translation written for guidebuilder's sample content. It awaits review by\n"
+              "native-speaker community reviewers before real distribution.")
+
+
+@dataclass
+class UpdateResult:
+    """What update did (or would do) for one catalog."""
+
+    lang: str
+    slug: str
+    po_path: str
+    status: str  # "created", "updated", "unchanged"
+
+
+def new_catalog(project: Project, lang: str, pot: polib.POFile) -> polib.POFile:
+    """An empty catalog for a language, headers filled in."""
+    po = polib.POFile(wrapwidth=79)
+    name = facts_for(lang).babel.english_name
+    po.header = f"{name} translation of {pot.metadata.get('Project-Id-Version', '')}.\n{DRAFT_NOTE}"
+    po.metadata = {
+        "Project-Id-Version": pot.metadata.get("Project-Id-Version", ""),
+        "Report-Msgid-Bugs-To": pot.metadata.get("Report-Msgid-Bugs-To", ""),
+        "POT-Creation-Date": pot.metadata.get("POT-Creation-Date", ""),
+        "PO-Revision-Date": pot.metadata.get("POT-Creation-Date", ""),
+        "Last-Translator": "guidebuilder sample translations <guides@example.org>",
+        "Language-Team": f"{name} <guides@example.org>",
+        "Language": lang,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": plural_forms(lang),
+    }
+    return po
+
+
+def _merged(project: Project, lang: str, slug: str, pot: polib.POFile) -> tuple[bytes, bool]:
+    path = project.po_path(lang, slug)
+    if path.is_file():
+        po = read_catalog(path, project.rel(path), expect_lang=lang)
+        created = False
+    else:
+        po = new_catalog(project, lang, pot)
+        created = True
+    merged = merge(po, pot)
+    merged.metadata["Language"] = lang
+    merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    merged.metadata["Plural-Forms"] = plural_forms(lang)
+    return format_catalog(merged), created
+
+
+def update(project: Project, slugs: list[str], langs: list[str], check: bool = False) -> list[UpdateResult]:
+    """Merge locales/<slug>.pot into each locales/<lang>/LC_MESSAGES/<slug>.po.
+
+    Everything is read and merged before anything is written; with check=True
+    nothing is written and the results say which catalogs are stale.
+    """
+    errors: list[CatalogError] = []
+    planned: list[tuple[str, str, bytes, bool]] = []
+    for slug in slugs:
+        pot_path = project.pot_path(slug)
+        if not pot_path.is_file():
+            raise CatalogError("template missing; run 'guidebuilder extract' first", project.rel(pot_path))
+        pot = read_catalog(pot_path, project.rel(pot_path))
+        for lang in langs:
+            try:
+                data, created = _merged(project, lang, slug, pot)
+            except CatalogError as exc:
+                errors.append(exc)
+                continue
+            planned.append((lang, slug, data, created))
+    results = []
+    for lang, slug, data, created in planned:
+        path = project.po_path(lang, slug)
+        changed = created or path.read_bytes() != data
+        status = "created" if created else ("updated" if changed else "unchanged")
+        if changed and not check:
+            atomic_write(path, data)
+        results.append(UpdateResult(lang, slug, project.rel(path), status))
+    if errors:
+        raise CatalogErrors(errors)
+    return results
+
+
+class CatalogErrors(CatalogError):
+    """Several catalogs failed; each keeps its own path:line."""
+
+    def __init__(self, errors: list[CatalogError]):
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+def init_language(project: Project, lang: str, slugs: list[str]) -> list[UpdateResult]:
+    """Add a language to guidebuilder.toml and create its catalogs."""
+    facts_for(lang)  # raises on an unknown locale
+    if lang == project.source_language:
+        raise ConfigError(f"'{lang}' is the source language")
+    if lang not in project.languages:
+        _add_language_to_config(project, lang)
+        project.languages.append(lang)
+    return update(project, slugs, [lang])
+
+
+def _add_language_to_config(project: Project, lang: str) -> None:
+    """Append lang to the languages list in guidebuilder.toml, keeping the file's comments."""
+    import re
+
+    path = project.config_path
+    text = path.read_text(encoding="utf-8") if path.is_file() else "[project]\n"
+    pattern = re.compile(r"^(languages\s*=\s*\[)([^\]]*)(\])", re.M)
+    match = pattern.search(text)
+    if match:
+        inner = match.group(2).rstrip()
+        sep = ", " if inner.strip() else ""
+        text = text[: match.start(2)] + inner + f'{sep}"{lang}"' + text[match.end(2):]
+    else:
+        langs = ", ".join(f'"{code}"' for code in [*project.languages, lang])
+        text = text.replace("[project]\n", f"[project]\nlanguages = [{langs}]\n", 1)
+    atomic_write(path, text.encode("utf-8"))
