@@ -23,6 +23,8 @@ from .errors import CatalogError
 from .inline import MarkupError, parse, plain_text
 
 DATE_FORMAT = "%Y-%m-%d %H:%M%z"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def plural_forms(lang: str) -> str:
@@ -57,6 +59,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; published files must be readable
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
@@ -91,6 +94,9 @@ def read_catalog(path: Path, rel: str, expect_lang: str | None = None) -> polib.
         line = data[: exc.start].count(b"\n") + 1
         raise CatalogError("not valid UTF-8; save the file as UTF-8 (Content-Type: text/plain; charset=UTF-8)",
                            rel, line) from exc
+    syntax = _gettext_syntax_error(path, rel)
+    if syntax is not None:
+        raise syntax
     try:
         catalog = polib.pofile(str(path), encoding="utf-8", check_for_duplicates=True, wrapwidth=79)
     except (OSError, ValueError) as exc:
@@ -116,6 +122,30 @@ def read_catalog(path: Path, rel: str, expect_lang: str | None = None) -> polib.
                                f"'{expect_lang}' folder; set \"Language: {expect_lang}\\n\"",
                                rel, _line_of(data, '"Language:') or 1)
     return catalog
+
+
+_GETTEXT_ERROR = re.compile(r"^(?P<path>.+?):(?P<line>\d+)(?::\d+)?: (?P<message>.+)$")
+
+
+def _gettext_syntax_error(path: Path, rel: str) -> CatalogError | None:
+    """GNU gettext's own reading of the file: polib accepts some broken files silently."""
+    result = subprocess.run([_msgcat(), "-o", os.devnull, str(path)], capture_output=True, text=True)
+    if result.returncode == 0:
+        return None
+    for line in result.stderr.splitlines():
+        match = _GETTEXT_ERROR.match(line)
+        if match:
+            message = match.group("message").rstrip(".")
+            line = int(match.group("line"))
+            if "end-of-line within string" in message:
+                line -= 1  # gettext counts the line after the unclosed string
+            if message.startswith("duplicate message definition"):
+                message = "duplicate message definition; delete one of the two entries"
+            elif "syntax error" in message or "end-of-line within string" in message:
+                message = (f"PO syntax error ({message}); every entry needs msgid \"...\" then msgstr \"...\" "
+                           "with closed quotes")
+            return CatalogError(message, rel, line)
+    return CatalogError(f"GNU gettext cannot read this catalog: {result.stderr.strip()}", rel)
 
 
 def _line_of(data: bytes, needle: str) -> int | None:

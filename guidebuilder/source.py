@@ -18,7 +18,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .errors import SourceError
-from .inline import escape
+from .inline import MarkupError, escape, parse, signature
 
 FRONT_MATTER_KEYS = ("title", "subtitle", "summary", "organization", "version", "date", "license", "contact")
 TRANSLATABLE_KEYS = ("title", "subtitle", "summary", "organization")
@@ -113,13 +113,27 @@ def _inline_message(token: Token, line: int, comment: str) -> Message:
         else:
             parts.append(escape(child.content))
     text = "".join(parts).strip()
-    notes = [comment]
+    return Message(text=text, line=line, comment=translator_comment(comment, text), links=links)
+
+
+def translator_comment(what: str, text: str) -> str:
+    """The #. comment: what the block is, and which markers the translation must keep."""
+    notes = [what]
+    try:
+        kinds = {kind.split(":")[0] for kind in signature(parse(text))}
+    except MarkupError:
+        kinds = set()
+    links = sorted({int(k.split(":")[1]) for k in signature(parse(text)) if k.startswith("link:")}) if "link" in kinds else []
     if links:
-        markers = " ".join(f"[…]{{{n}}}" for n in range(1, len(links) + 1))
+        markers = " ".join(f"[…]{{{n}}}" for n in links)
         notes.append(f"Link text: keep the {markers} markers around the words that link")
-    if "**" in text or "*" in text.replace("**", ""):
-        notes.append("Keep **bold** and *italic* markers around the matching words")
-    return Message(text=text, line=line, comment=". ".join(notes), links=links)
+    styles = [label for kind, label in (("strong", "**bold**"), ("em", "*italic*")) if kind in kinds]
+    if styles:
+        notes.append(f"Keep the {' and '.join(styles)} markers around the matching words")
+    if "footnote" in kinds:
+        notes.append("Keep the footnote marker [^…] where the note belongs")
+    return ". ".join(notes)
+
 
 
 class _Reader:

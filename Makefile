@@ -1,0 +1,55 @@
+# guidebuilder: `make guides` builds every guide, `make test` runs the tests.
+# Both set up everything they need first (system packages where apt is usable, then .venv).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Pango/HarfBuzz for WeasyPrint, libharfbuzz-subset0 for fast PDF font subsetting
+# (absent from a fresh Debian), ICU for Khmer word breaks (PyICU builds against it),
+# GNU gettext for catalog layout and msgfmt checks, poppler-utils for the PDF tests.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig \
+	libicu-dev pkg-config g++ gettext poppler-utils
+GB := $(BIN)/guidebuilder
+
+.PHONY: setup system-deps guides catalogs test bench fonts clean
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "note: no apt-get here; install the equivalents of:$$missing"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo"; else \
+	  echo "note: not root and no sudo; install these Debian packages yourself:$$missing"; exit 0; fi; \
+	echo "installing:$$missing"; \
+	$$SUDO apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing >/dev/null
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+catalogs: setup
+	$(GB) extract
+	$(GB) update
+	$(GB) stats
+
+guides: catalogs
+	$(GB) build-guides
+
+test: setup
+	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python benchmarks/bench.py
+
+# Refresh fonts/ from Debian's Noto packages (maintainers only; fonts/ is committed).
+fonts: setup
+	@command -v apt-get >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-core fonts-noto-cjk >/dev/null
+	$(BIN)/python fonts/import_debian_fonts.py
+
+clean:
+	rm -rf build

@@ -1,0 +1,428 @@
+"""Build engine: every guide x language to HTML and PDF, in parallel and incrementally.
+
+Stages per (guide, language): read the guide and catalog, decide whether to
+publish, render the print page, typeset the PDF, render the web page with its
+subset web fonts. Everything a page needs is gathered before its files are
+written, and every file is written through a temp file and a rename, so a
+killed build leaves the previous outputs intact.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .catalogs import atomic_write
+from .config import Project
+from .errors import GuideError
+from .fonts import (face_css, facts_families, font_stack, fonts_for, isolate_fontconfig, load_manifest,
+                    page_chars, subset_font)
+from .locales import facts_for
+from .render import PageLinks, format_size, jinja_env, render_page, ui_text
+from .source import Guide, read_guide
+from .translate import load_translation
+
+STATE_DIR = ".guidebuilder"
+
+
+@dataclass
+class BuildOptions:
+    """What to build and how."""
+
+    out_dir: Path
+    guides: list[str] | None = None
+    langs: list[str] | None = None
+    formats: tuple[str, ...] = ("pdf", "html")
+    jobs: int = 0
+    force: bool = False
+    include_fuzzy: bool = False
+    proof: bool = False
+    paper: str | None = None
+
+
+@dataclass
+class LanguageResult:
+    """One guide x language in the manifest."""
+
+    slug: str
+    lang: str
+    dir: str
+    status: str  # published, skipped, failed
+    reason: str = ""
+    coverage: float = 0.0
+    html: str | None = None
+    pdf: str | None = None
+    pdf_pages: int | None = None
+    pdf_bytes: int | None = None
+    sha256: str | None = None
+    rebuilt: bool = False
+    seconds: float = 0.0
+
+    def manifest_entry(self) -> dict:
+        entry = asdict(self)
+        for key in ("slug", "rebuilt", "seconds"):
+            entry.pop(key)
+        return entry
+
+
+@dataclass
+class BuildReport:
+    """Everything a build did, for the summary table and the exit code."""
+
+    results: list[LanguageResult] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    manifest_path: str = ""
+
+    @property
+    def failed(self) -> list[LanguageResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+def harfbuzz_subset_warning() -> str | None:
+    """One line when libharfbuzz-subset is missing (WeasyPrint then subsets with fontTools, far slower)."""
+    if ctypes.util.find_library("harfbuzz-subset"):
+        return None
+    return ("libharfbuzz-subset is not installed: PDF font subsetting falls back to fontTools and is much "
+            "slower on CJK fonts; install it with 'apt-get install libharfbuzz-subset0'")
+
+
+def _hash_tree(digest: "hashlib._Hash", root: Path) -> None:
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+
+
+_package_digest: str | None = None
+
+
+def package_digest() -> str:
+    """Version and source of guidebuilder itself (code, templates, interface strings)."""
+    global _package_digest
+    if _package_digest is None:
+        digest = hashlib.sha256(__version__.encode())
+        _hash_tree(digest, Path(str(resources.files("guidebuilder"))))
+        _package_digest = digest.hexdigest()
+    return _package_digest
+
+
+def input_key(project: Project, slug: str, lang: str, published: list[str], options: BuildOptions) -> str:
+    """Checksum of everything an output depends on."""
+    digest = hashlib.sha256(package_digest().encode())
+    _hash_tree(digest, project.guides_dir / slug)
+    for path in (project.po_path(lang, slug), project.fonts_dir / "manifest.json", project.config_path):
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    settings = [lang, published, sorted(options.formats), options.include_fuzzy, options.proof,
+                options.paper or project.paper]
+    digest.update(json.dumps(settings).encode())
+    return digest.hexdigest()
+
+
+def _job_dir(options: BuildOptions, slug: str, lang: str) -> Path:
+    return options.out_dir / slug / lang
+
+
+def _css(project: Project, lang: str, source_lang: str, faces: str, paper: str) -> str:
+    facts = facts_for(lang)
+    source = facts_for(source_lang)
+    return jinja_env().get_template("guide.css.j2").render(
+        facts=facts, source=source, font_faces=faces, paper=paper,
+        font_stack=font_stack(facts_families(facts, source)), source_stack=font_stack(source.fonts))
+
+
+def _subset_faces(project: Project, families: tuple[str, ...], chars: set[str], flavor: str | None,
+                  cache: Path) -> list[tuple]:
+    manifest = load_manifest(project)
+    out = []
+    for font in fonts_for(manifest, families):
+        path = subset_font(project, font, chars, flavor, cache)
+        if path is not None:
+            out.append((font, path))
+    return out
+
+
+def build_one(root: str, slug: str, lang: str, published: list[str], options: BuildOptions,
+              project_settings: dict) -> LanguageResult:
+    """Build one guide in one language: PDF then HTML. Runs in a worker process."""
+    started = time.monotonic()
+    project = Project(root=Path(root), **project_settings)
+    facts = facts_for(lang)
+    out_dir = _job_dir(options, slug, lang)
+    cache = options.out_dir / STATE_DIR / "fonts"
+    isolate_fontconfig(options.out_dir / STATE_DIR, project.fonts_dir)
+    guide = read_guide(project.root, slug)
+    translation = load_translation(project, slug, lang, options.include_fuzzy)
+    source_lang = project.source_language
+    paper = options.paper or project.paper
+    families = facts_families(facts, facts_for(source_lang))
+    languages = [(facts_for(code).bcp47, facts_for(code).native_name, f"../{code}/index.html",
+                  facts_for(code).direction) for code in published]
+    result = LanguageResult(slug, lang, facts.direction, "published",
+                            coverage=round(translation.coverage_of(guide.messages()), 4), rebuilt=True)
+    pdf_name = f"{slug}-{lang}.pdf"
+    writes: list[tuple[Path, bytes]] = []
+    pdf_bytes = None
+    if "pdf" in options.formats:
+        draft, _ = render_page(guide, translation, source_lang, "print", "", PageLinks(languages), options.proof)
+        faces = _subset_faces(project, families, page_chars(draft), None, cache)
+        css = _css(project, lang, source_lang, face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]),
+                   paper)
+        html, renderer = render_page(guide, translation, source_lang, "print", css, PageLinks(languages),
+                                     options.proof)
+        from .pdf import write_pdf
+
+        pdf = write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, cache],
+                        identifier=f"{slug}/{lang}")
+        writes.append((out_dir / pdf_name, pdf.data))
+        pdf_bytes = len(pdf.data)
+        result.pdf = f"{slug}/{lang}/{pdf_name}"
+        result.pdf_pages = pdf.pages
+        result.pdf_bytes = pdf_bytes
+        result.sha256 = hashlib.sha256(pdf.data).hexdigest()
+    elif (out_dir / pdf_name).is_file():
+        pdf_bytes = (out_dir / pdf_name).stat().st_size
+    if "html" in options.formats:
+        links = PageLinks(languages, pdf_name if pdf_bytes else None, pdf_bytes)
+        draft, _ = render_page(guide, translation, source_lang, "web", "", links, options.proof)
+        faces = _subset_faces(project, families, page_chars(draft), "woff2", cache)
+        web_faces = [(f, f"fonts/{p.name}", "woff2") for f, p in faces]
+        css = _css(project, lang, source_lang, face_css(web_faces), paper)
+        html, renderer = render_page(guide, translation, source_lang, "web", css, links, options.proof)
+        writes.append((out_dir / "index.html", html.encode("utf-8")))
+        for _font, path in faces:
+            writes.append((out_dir / "fonts" / path.name, path.read_bytes()))
+        for asset in _assets(guide, lang):
+            writes.append((out_dir / asset, (guide.abs_dir / asset).read_bytes()))
+        result.html = f"{slug}/{lang}/index.html"
+        keep = {path for path, _ in writes}
+        for stale in (out_dir / "fonts").glob("*") if (out_dir / "fonts").is_dir() else []:
+            if stale not in keep:
+                stale.unlink()
+    for path, data in writes:  # gather first, then write
+        if not path.is_file() or path.read_bytes() != data:
+            atomic_write(path, data)
+    result.seconds = round(time.monotonic() - started, 3)
+    return result
+
+
+def _assets(guide: Guide, lang: str) -> list[str]:
+    """Relative paths of the images a guide's page uses in one language."""
+    from .render import localized_asset
+
+    found: list[str] = []
+
+    def walk(blocks):
+        for block in blocks:
+            if block.kind == "image":
+                src = localized_asset(guide.abs_dir, block.attrs["src"], lang)
+                if "://" not in src and (guide.abs_dir / src).is_file():
+                    found.append(src)
+            walk(block.children)
+
+    walk(guide.blocks)
+    return sorted(set(found))
+
+
+def _project_settings(project: Project) -> dict:
+    return {"source_language": project.source_language, "languages": list(project.languages),
+            "min_coverage": project.min_coverage, "paper": project.paper,
+            "guide_settings": project.guide_settings}
+
+
+def _clean_temp_files(out_dir: Path) -> None:
+    """Remove temp files a killed build may have left."""
+    if out_dir.is_dir():
+        for tmp in out_dir.rglob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def _load_state(out_dir: Path) -> dict:
+    path = out_dir / STATE_DIR / "state.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def build(project: Project, slugs: list[str], options: BuildOptions,
+          progress: Callable[[str, LanguageResult | None], None] | None = None) -> BuildReport:
+    """Build the guides; returns the report (the caller decides the exit code)."""
+    report = BuildReport()
+    warning = harfbuzz_subset_warning()
+    if warning:
+        report.warnings.append(warning)
+    out_dir = options.out_dir
+    _clean_temp_files(out_dir)
+    load_manifest(project)  # fail early when fonts are missing
+    langs = options.langs or project.all_languages()
+    state = _load_state(out_dir)
+    jobs: list[tuple[str, str, list[str], str]] = []
+    planned: dict[tuple[str, str], LanguageResult] = {}
+    for slug in slugs:
+        try:
+            guide = read_guide(project.root, slug)
+            report.titles[slug] = guide.meta.get("title", slug)
+        except GuideError as exc:
+            report.titles[slug] = slug
+            for lang in langs:
+                planned[(slug, lang)] = LanguageResult(slug, lang, facts_for(lang).direction, "failed", str(exc))
+            continue
+        published: list[str] = []
+        decisions: dict[str, LanguageResult | None] = {}
+        for lang in project.all_languages():
+            try:
+                translation = load_translation(project, slug, lang, options.include_fuzzy)
+            except GuideError as exc:
+                decisions[lang] = LanguageResult(slug, lang, facts_for(lang).direction, "failed", str(exc))
+                continue
+            ratio = translation.coverage_of(guide.messages())
+            threshold = project.min_coverage_for(slug)
+            if lang != project.source_language and ratio < threshold:
+                decisions[lang] = LanguageResult(
+                    slug, lang, facts_for(lang).direction, "skipped",
+                    f"translated {ratio:.0%} of the guide's words, below min_coverage {threshold:.0%}",
+                    coverage=round(ratio, 4))
+                continue
+            decisions[lang] = None
+            published.append(lang)
+        for lang in langs:
+            decided = decisions.get(lang)
+            if decided is not None:
+                planned[(slug, lang)] = decided
+                continue
+            key = input_key(project, slug, lang, published, options)
+            previous = state.get(f"{slug}/{lang}")
+            if (not options.force and previous and previous.get("key") == key
+                    and _outputs_exist(out_dir, previous["record"])):
+                record = dict(previous["record"])
+                planned[(slug, lang)] = LanguageResult(slug=slug, **{**record, "rebuilt": False, "seconds": 0.0})
+            else:
+                jobs.append((slug, lang, published, key))
+    if progress:
+        progress("start", None)
+        for result in planned.values():
+            progress("done", result)
+    results = dict(planned)
+    settings = _project_settings(project)
+    new_state = {k: v for k, v in state.items()}
+    for slug, lang, result in _run_jobs(project, jobs, options, settings, progress):
+        results[(slug, lang)] = result
+    for slug, lang, _published, key in jobs:
+        result = results[(slug, lang)]
+        if result.status == "published":
+            new_state[f"{slug}/{lang}"] = {"key": key, "record": _record(result)}
+        else:
+            new_state.pop(f"{slug}/{lang}", None)
+    report.results = [results[(slug, lang)] for slug in slugs for lang in langs if (slug, lang) in results]
+    _write_site(project, out_dir, report, langs)
+    state_bytes = (json.dumps(new_state, indent=1, sort_keys=True) + "\n").encode()
+    state_path = out_dir / STATE_DIR / "state.json"
+    if not state_path.is_file() or state_path.read_bytes() != state_bytes:
+        atomic_write(state_path, state_bytes)
+    return report
+
+
+def _record(result: LanguageResult) -> dict:
+    record = asdict(result)
+    for key in ("slug", "rebuilt", "seconds"):
+        record.pop(key)
+    return record
+
+
+def _outputs_exist(out_dir: Path, record: dict) -> bool:
+    return all((out_dir / record[k]).is_file() for k in ("html", "pdf") if record.get(k))
+
+
+def _run_jobs(project: Project, jobs, options: BuildOptions, settings: dict, progress):
+    """Run build_one for each job, in worker processes when there are several."""
+    workers = options.jobs or os.cpu_count() or 1
+    workers = max(1, min(workers, len(jobs)))
+
+    def failed(slug, lang, exc):
+        return LanguageResult(slug, lang, facts_for(lang).direction, "failed", str(exc) or type(exc).__name__)
+
+    if workers == 1:
+        isolate_fontconfig(options.out_dir / STATE_DIR, project.fonts_dir)
+        for slug, lang, published, _key in jobs:
+            try:
+                result = build_one(str(project.root), slug, lang, published, options, settings)
+            except Exception as exc:  # one language failing never stops the others
+                result = failed(slug, lang, exc)
+            if progress:
+                progress("done", result)
+            yield slug, lang, result
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=isolate_fontconfig,
+                             initargs=(options.out_dir / STATE_DIR, project.fonts_dir)) as pool:
+        futures = {pool.submit(build_one, str(project.root), slug, lang, published, options, settings): (slug, lang)
+                   for slug, lang, published, _key in jobs}
+        for future in as_completed(futures):
+            slug, lang = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:
+                result = failed(slug, lang, exc)
+            if progress:
+                progress("done", result)
+            yield slug, lang, result
+
+
+def _write_site(project: Project, out_dir: Path, report: BuildReport, langs: list[str]) -> None:
+    """build/manifest.json and the portal build/index.html (written only when changed)."""
+    guides = []
+    for slug, title in report.titles.items():
+        entries = [r.manifest_entry() for r in report.results if r.slug == slug]
+        guides.append({"slug": slug, "title": title, "languages": entries})
+    manifest = {"generator": f"guidebuilder {__version__}", "guides": guides}
+    data = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    path = out_dir / "manifest.json"
+    report.manifest_path = str(path)
+    if not path.is_file() or path.read_bytes() != data:
+        atomic_write(path, data)
+    _write_portal(project, out_dir, report)
+
+
+def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
+    source = facts_for(project.source_language)
+    cards = []
+    for slug, title in report.titles.items():
+        rows = []
+        for r in report.results:
+            if r.slug != slug or r.status != "published":
+                continue
+            facts = facts_for(r.lang)
+            size = format_size(r.pdf_bytes, facts) if r.pdf_bytes else None
+            rows.append({"lang": facts.bcp47, "dir": facts.direction, "name": facts.native_name,
+                         "html": r.html, "pdf": r.pdf, "pdf_label": ui_text(r.lang, "Download PDF ({size})",
+                                                                           size=size) if size else None})
+        cards.append({"slug": slug, "title": title, "languages": rows})
+    template = jinja_env().get_template("portal.html.j2")
+    draft = template.render(cards=cards, lang=source.bcp47, title=ui_text(project.source_language, "Community guides"),
+                            css="")
+    families = tuple(dict.fromkeys(f for code in project.all_languages() for f in facts_for(code).fonts))
+    cache = out_dir / STATE_DIR / "fonts"
+    faces = _subset_faces(project, families, page_chars(draft), "woff2", cache)
+    css = face_css([(f, f"fonts/{p.name}", "woff2") for f, p in faces])
+    css += "\n" + jinja_env().get_template("portal.css.j2").render(stack=font_stack(families))
+    html = template.render(cards=cards, lang=source.bcp47,
+                           title=ui_text(project.source_language, "Community guides"), css=css)
+    writes = [(out_dir / "index.html", html.encode("utf-8"))]
+    writes += [(out_dir / "fonts" / p.name, p.read_bytes()) for _f, p in faces]
+    for path, data in writes:
+        if not path.is_file() or path.read_bytes() != data:
+            atomic_write(path, data)

@@ -1,0 +1,206 @@
+"""Command line: a thin layer over the stage functions; errors become exit codes here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .build import BuildOptions, build
+from .config import load_project
+from .errors import GuideError
+from .extract import extract
+from .source import guide_slugs
+from .stats import collect_stats, stats_json
+from .update import init_language, update
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Publish multilingual resource guides: Markdown to gettext catalogs to PDF and HTML.")
+out = Console()
+err = Console(stderr=True)
+
+ProjectOpt = typer.Option(Path("."), "--project", "-p", help="Project folder (default: current directory).")
+GuideOpt = typer.Option(None, "--guide", "-g", help="Only this guide (repeatable).")
+LangOpt = typer.Option(None, "--lang", "-l", help="Only this language (repeatable).")
+
+
+def _fail(exc: GuideError) -> None:
+    for line in str(exc).splitlines():
+        typer.echo(f"error: {line}", err=True)
+    raise typer.Exit(1)
+
+
+def _slugs(project, guides: Optional[list[str]]) -> list[str]:
+    from .errors import ConfigError
+
+    available = guide_slugs(project.root)
+    if guides:
+        unknown = [g for g in guides if g not in available]
+        if unknown:
+            raise ConfigError(f"no guide '{unknown[0]}' under guides/; available: {', '.join(available)}")
+        return list(guides)
+    return available
+
+
+@app.command("extract")
+def extract_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt) -> None:
+    """Write locales/<slug>.pot for every guide."""
+    try:
+        proj = load_project(project)
+        for result in extract(proj, _slugs(proj, guide)):
+            state = "written" if result.written else "unchanged"
+            typer.echo(f"{result.pot_path}: {result.messages} messages ({state})")
+    except GuideError as exc:
+        _fail(exc)
+
+
+@app.command("update")
+def update_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt, lang: Optional[list[str]] = LangOpt,
+               check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if any catalog is stale.")) -> None:
+    """Merge each .pot into every language's .po (fuzzy matches, obsolete entries kept)."""
+    try:
+        proj = load_project(project)
+        results = update(proj, _slugs(proj, guide), lang or proj.languages, check=check)
+    except GuideError as exc:
+        _fail(exc)
+    stale = [r for r in results if r.status != "unchanged"]
+    for r in results:
+        if r.status != "unchanged":
+            verb = {"created": "would be created", "updated": "is stale"}[r.status] if check else r.status
+            typer.echo(f"{r.po_path}: {verb}")
+    if check and stale:
+        typer.echo(f"error: {len(stale)} catalog(s) out of date; run 'guidebuilder update'", err=True)
+        raise typer.Exit(1)
+    if not stale:
+        typer.echo(f"{len(results)} catalogs up to date")
+
+
+@app.command("init")
+def init_cmd(language: str = typer.Argument(..., help="CLDR locale identifier, e.g. ne or zh_Hans."),
+             project: Path = ProjectOpt) -> None:
+    """Add a language: list it in guidebuilder.toml and create its catalogs."""
+    try:
+        proj = load_project(project)
+        for r in init_language(proj, language, guide_slugs(proj.root)):
+            typer.echo(f"{r.po_path}: {r.status}")
+    except GuideError as exc:
+        _fail(exc)
+
+
+@app.command("stats")
+def stats_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt, lang: Optional[list[str]] = LangOpt,
+              format: str = typer.Option("text", "--format", help="text or json")) -> None:
+    """Translated / fuzzy / untranslated messages and words, per guide and language."""
+    try:
+        proj = load_project(project)
+        rows = collect_stats(proj, _slugs(proj, guide), lang or proj.languages)
+    except GuideError as exc:
+        _fail(exc)
+    if format == "json":
+        sys.stdout.write(json.dumps(stats_json(rows), indent=2, ensure_ascii=False) + "\n")
+        return
+    for slug in dict.fromkeys(r.slug for r in rows):
+        table = Table(title=slug, title_justify="left")
+        for name in ("language", "translated", "fuzzy", "untranslated", "words", "words done", "%"):
+            table.add_column(name, justify="left" if name == "language" else "right")
+        for r in (r for r in rows if r.slug == slug):
+            c = r.coverage
+            table.add_row(r.lang, str(c.translated), str(c.fuzzy), str(c.untranslated), str(c.total_words),
+                          str(c.translated_words), f"{100 * c.ratio:.1f}")
+        out.print(table)
+
+
+def _progress_printer(quiet: bool):
+    if quiet:
+        return None, None
+    progress = Progress(TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True)
+    task = {"id": None}
+
+    def callback(event, result):
+        if event == "start":
+            return
+        if task["id"] is not None:
+            progress.update(task["id"], advance=1, description=f"{result.slug} {result.lang} {result.status}")
+
+    return progress, (callback, task)
+
+
+@app.command("build-guides")
+def build_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt, lang: Optional[list[str]] = LangOpt,
+              format: Optional[list[str]] = typer.Option(None, "--format", "-f", help="pdf or html (repeatable; default both)."),
+              out_dir: Path = typer.Option(Path("build"), "--out", "-o", help="Output folder."),
+              jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel jobs (default: CPU count)."),
+              force: bool = typer.Option(False, "--force", help="Rebuild even when inputs are unchanged."),
+              include_fuzzy: bool = typer.Option(False, "--include-fuzzy", help="Publish fuzzy translations."),
+              proof: bool = typer.Option(False, "--proof", help="Mark untranslated and fuzzy blocks for reviewers."),
+              paper: Optional[str] = typer.Option(None, "--paper", help="letter or a4 (default from guidebuilder.toml)."),
+              quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for CI).")) -> None:
+    """Build every guide x language as PDF and HTML into build/."""
+    try:
+        proj = load_project(project)
+        formats = tuple(format or ("pdf", "html"))
+        for f in formats:
+            if f not in ("pdf", "html"):
+                raise GuideError(f"--format must be pdf or html, not '{f}'")
+        if paper not in (None, "letter", "a4"):
+            raise GuideError(f"--paper must be letter or a4, not '{paper}'")
+        langs = list(lang) if lang else None
+        for code in langs or []:
+            if code not in proj.all_languages():
+                raise GuideError(f"language '{code}' is not configured in guidebuilder.toml; "
+                                 f"add it with 'guidebuilder init {code}'")
+        slugs = _slugs(proj, guide)
+        out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
+        options = BuildOptions(out_dir=out_path, guides=slugs, langs=langs, formats=formats, jobs=jobs,
+                               force=force, include_fuzzy=include_fuzzy, proof=proof, paper=paper)
+        progress, hook = _progress_printer(quiet)
+        if progress is None:
+            report = build(proj, slugs, options)
+        else:
+            callback, task = hook
+            total = len(slugs) * len(langs or proj.all_languages())
+            with progress:
+                task["id"] = progress.add_task("", total=total)
+                report = build(proj, slugs, options, progress=callback)
+    except GuideError as exc:
+        _fail(exc)
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    _summary(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _summary(report) -> None:
+    table = Table(title="build summary", title_justify="left")
+    for name in ("guide", "lang", "status", "coverage", "pages", "PDF", "time", "reason"):
+        table.add_column(name, overflow="fold")
+    for r in report.results:
+        colour = {"published": "green", "skipped": "yellow", "failed": "red"}[r.status]
+        note = r.reason or ("rebuilt" if r.rebuilt else "unchanged")
+        table.add_row(r.slug, r.lang, f"[{colour}]{r.status}[/]", f"{100 * r.coverage:.0f}%",
+                      str(r.pdf_pages or ""), f"{r.pdf_bytes // 1024} KB" if r.pdf_bytes else "",
+                      f"{r.seconds:.1f}s" if r.rebuilt else "", note)
+    out.print(table)
+    counts = {s: sum(1 for r in report.results if r.status == s) for s in ("published", "skipped", "failed")}
+    rebuilt = sum(1 for r in report.results if r.rebuilt)
+    typer.echo(f"{counts['published']} published ({rebuilt} rebuilt), {counts['skipped']} skipped, "
+               f"{counts['failed']} failed; manifest: {report.manifest_path}")
+
+
+def build_guides_main() -> None:
+    """Entry point of the build-guides script."""
+    sys.argv[0] = "build-guides"
+    typer.main.get_command(app).main(args=["build-guides", *sys.argv[1:]], prog_name="build-guides")
+
+
+def main() -> None:
+    """python -m guidebuilder"""
+    app()

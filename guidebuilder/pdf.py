@@ -1,0 +1,74 @@
+"""PDF stage: typeset a print page with WeasyPrint, reading only allowed files."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import RenderError
+
+
+def _weasyprint():
+    import weasyprint  # imported late: fontconfig must be isolated first
+
+    return weasyprint
+
+
+@dataclass
+class FetchLog:
+    """What the URL fetcher served and what it refused."""
+
+    refused: list[str] = field(default_factory=list)
+
+
+def make_fetcher(allowed_roots: list[Path], log: FetchLog):
+    """A WeasyPrint URL fetcher that serves files under allowed_roots and nothing else."""
+    weasyprint = _weasyprint()
+    roots = [root.resolve() for root in allowed_roots]
+
+    class GuideFetcher(weasyprint.URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme != "file":
+                log.refused.append(url)
+                raise ValueError(f"refused {url}: guides may only use files inside the guide folder")
+            path = Path(unquote(parts.path)).resolve()
+            if not any(path == root or root in path.parents for root in roots):
+                log.refused.append(url)
+                raise ValueError(f"refused {url}: outside the guide folder and fonts/")
+            if not path.is_file():
+                raise ValueError(f"{path} does not exist")
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return weasyprint.urls.URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+
+    return GuideFetcher(fail_on_errors=False)
+
+
+@dataclass
+class PdfResult:
+    """A typeset PDF in memory."""
+
+    data: bytes
+    pages: int
+    refused: list[str]
+
+
+def write_pdf(html: str, base_dir: Path, allowed_roots: list[Path], identifier: str) -> PdfResult:
+    """Typeset html (relative URLs resolve in base_dir) into PDF bytes."""
+    weasyprint = _weasyprint()
+    log = FetchLog()
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    try:
+        document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
+                                   url_fetcher=make_fetcher(allowed_roots, log)).render()
+        data = document.write_pdf(pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(),
+                                  pdf_tags=True)
+    except Exception as exc:  # WeasyPrint raises many types; the build reports one
+        raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
+    return PdfResult(data, len(document.pages), log.refused)

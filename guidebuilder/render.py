@@ -1,0 +1,283 @@
+"""Render stage: a translated guide into an HTML page (for browsers or for print).
+
+The same blocks give two pages: target "web" (the published index.html) and
+target "print" (what WeasyPrint typesets). They differ only where WeasyPrint
+needs help: font sources, bidi isolation and Korean keep-all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import polib
+from babel.dates import format_date
+from babel.units import format_unit
+from markupsafe import Markup, escape
+
+from . import __version__
+from .inline import MarkupError, Node, Span, parse
+from .locales import LocaleFacts, facts_for
+from .source import Block, Guide, Message
+from .translate import Resolved, Translation
+from .typography import Typesetter
+
+TEMPLATES = resources.files("guidebuilder") / "templates"
+
+
+@lru_cache(maxsize=None)
+def ui_strings(lang: str) -> dict[str, str]:
+    """The interface strings of built pages in one language (guidebuilder/ui/<lang>.po)."""
+    path = resources.files("guidebuilder") / "ui" / f"{lang}.po"
+    if not path.is_file():
+        return {}
+    return {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.msgstr and "fuzzy" not in e.flags}
+
+
+def ui_text(lang: str, msgid: str, **values: object) -> str:
+    """One interface string, translated when the language has it."""
+    return ui_strings(lang).get(msgid, msgid).format(**values)
+
+
+@lru_cache(maxsize=1)
+def jinja_env() -> jinja2.Environment:
+    """Jinja environment over the package's templates; HTML templates autoescape."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                              autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",)),
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def format_size(size: int, facts: LocaleFacts) -> str:
+    """A file size in the locale's words and digits, e.g. "১.২ MB"."""
+    if size >= 1_000_000:
+        text = format_unit(round(size / 1_000_000, 1), "digital-megabyte", length="short", locale=facts.babel)
+    else:
+        text = format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=facts.babel)
+    return facts.digits(text)
+
+
+def format_guide_date(value: dt.date, facts: LocaleFacts) -> str:
+    """The cover date, formatted by Babel with the locale's native digits."""
+    return facts.digits(format_date(value, format="long", locale=facts.babel))
+
+
+@dataclass
+class TocEntry:
+    """A heading as the table of contents lists it."""
+
+    id: str
+    level: int
+    html: Markup
+    attrs: Markup
+
+
+@dataclass
+class RenderedPage:
+    """A page and what the build needs to know about it."""
+
+    html: str
+    text_chars: set[str] = field(default_factory=set)
+
+
+class BodyRenderer:
+    """Blocks to HTML for one language and target."""
+
+    def __init__(self, guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts,
+                 target: str, proof: bool = False):
+        self.guide = guide
+        self.translation = translation
+        self.facts = facts
+        self.source_facts = source_facts
+        self.target = target
+        self.proof = proof
+        self.typeset = Typesetter(facts, target)
+        self.typeset_source = Typesetter(source_facts, target)
+        self.toc: list[TocEntry] = []
+        self.fallbacks: list[Resolved] = []
+        self.problems: list[str] = []
+        self._heading_count = 0
+
+    # -- inline -------------------------------------------------------------
+    def resolve(self, message: Message) -> tuple[Markup, Markup]:
+        """Inline HTML of a message and the attributes its block element needs."""
+        resolved = self.translation.resolve(message)
+        text = resolved.text
+        try:
+            nodes = parse(text)
+        except MarkupError as exc:
+            self.problems.append(f"{self.translation.po_rel}:{resolved.po_line}: {exc}")
+            resolved = Resolved(message.text, False, "untranslated", resolved.po_line)
+            nodes = parse(message.text)
+        attrs = Markup("")
+        typeset = self.typeset
+        if not resolved.translated:
+            self.fallbacks.append(resolved)
+            typeset = self.typeset_source
+            src = self.source_facts
+            attrs = Markup(' lang="{}" dir="{}"').format(src.bcp47, src.direction)
+            if self.proof:
+                attrs += Markup(' class="untranslated" data-state="{}" data-po="{}:{}"').format(
+                    resolved.state, self.translation.po_rel or "", resolved.po_line or "")
+        return self.inline(nodes, message.links, typeset), attrs
+
+    def inline(self, nodes: list[Node], links: list[str], typeset: Typesetter) -> Markup:
+        out = []
+        for node in nodes:
+            if isinstance(node, str):
+                out.append(typeset(node))
+            elif node.kind == "strong":
+                out.append(Markup("<strong>{}</strong>").format(self.inline(node.children, links, typeset)))
+            elif node.kind == "em":
+                out.append(Markup("<em>{}</em>").format(self.inline(node.children, links, typeset)))
+            elif node.kind == "code":
+                out.append(Markup("<code>{}</code>").format(node.ref))
+            elif node.kind == "link":
+                index = int(node.ref) - 1
+                href = links[index] if 0 <= index < len(links) else ""
+                out.append(Markup('<a href="{}">{}</a>').format(href, self.inline(node.children, links, typeset)))
+            elif node.kind == "footnote":
+                label = self.footnote_number(node.ref)
+                out.append(Markup('<sup class="fnref"><a href="#fn-{}" id="fnref-{}">{}</a></sup>').format(
+                    node.ref, node.ref, self.facts.digits(str(label))))
+        return Markup("").join(out)
+
+    def footnote_number(self, label: str) -> int:
+        labels = [name for name, _ in self.guide.footnotes]
+        return labels.index(label) + 1 if label in labels else 0
+
+    def message_html(self, message: Message | None) -> Markup:
+        """Inline HTML of a message, wrapped in a span when it falls back."""
+        if message is None:
+            return Markup("")
+        html, attrs = self.resolve(message)
+        return Markup("<span{}>{}</span>").format(attrs, html) if attrs else html
+
+    # -- blocks -------------------------------------------------------------
+    def blocks(self, blocks: list[Block]) -> Markup:
+        return Markup("\n").join(self.block(b) for b in blocks)
+
+    def block(self, block: Block) -> Markup:
+        kind = block.kind
+        if kind == "heading":
+            level = min(block.attrs["level"] + 1, 6)  # the guide title is the page's h1
+            self._heading_count += 1
+            anchor = f"s{self._heading_count}"
+            html, attrs = self.resolve(block.message)
+            if block.attrs["level"] <= 2:
+                self.toc.append(TocEntry(anchor, block.attrs["level"], html, attrs))
+            return Markup('<h{0} id="{1}"{2}>{3}</h{0}>').format(level, anchor, attrs, html)
+        if kind == "paragraph":
+            html, attrs = self.resolve(block.message)
+            return Markup("<p{}>{}</p>").format(attrs, html)
+        if kind == "list":
+            tag = "ol" if block.attrs["ordered"] else "ul"
+            start = block.attrs.get("start", 1)
+            start_attr = Markup(' start="{}"').format(start) if tag == "ol" and start != 1 else Markup("")
+            items = Markup("\n").join(self.block(item) for item in block.children)
+            return Markup("<{0}{1}>\n{2}\n</{0}>").format(tag, start_attr, items)
+        if kind == "item":
+            html, attrs = self.resolve(block.message) if block.message else (Markup(""), Markup(""))
+            nested = self.blocks(block.children)
+            return Markup("<li{}>{}{}</li>").format(attrs, html, Markup("\n") + nested if nested else "")
+        if kind == "table":
+            return self.table(block)
+        if kind == "callout":
+            title = Markup("")
+            if block.message:
+                html, attrs = self.resolve(block.message)
+                title = Markup('<p class="callout-title"{}>{}</p>\n').format(attrs, html)
+            return Markup('<aside class="callout" role="note">\n{}{}\n</aside>').format(
+                title, self.blocks(block.children))
+        if kind == "image":
+            html, attrs = self.resolve(block.message)
+            alt = Markup(html).striptags()
+            src = localized_asset(self.guide.abs_dir, block.attrs["src"], self.translation.lang)
+            return Markup('<figure class="image"><img src="{}" alt="{}"{}></figure>').format(src, alt, attrs)
+        if kind == "rule":
+            return Markup("<hr>")
+        if kind == "code":
+            return Markup("<pre><code>{}</code></pre>").format(block.attrs["text"])
+        return Markup("")
+
+    def table(self, block: Block) -> Markup:
+        aligns = block.attrs["aligns"]
+
+        def cell(tag: str, message: Message, index: int) -> Markup:
+            html, attrs = self.resolve(message)
+            align = aligns[index] if index < len(aligns) else ""
+            css = {"left": "start", "right": "end", "center": "center"}.get(align, "")
+            style = Markup(' class="align-{}"').format(css) if css else Markup("")
+            scope = Markup(' scope="col"') if tag == "th" else Markup("")
+            return Markup("<{0}{1}{2}{3}>{4}</{0}>").format(tag, scope, style, attrs, html)
+
+        head = Markup("").join(cell("th", m, i) for i, m in enumerate(block.attrs["header"]))
+        rows = Markup("\n").join(
+            Markup("<tr>{}</tr>").format(Markup("").join(cell("td", m, i) for i, m in enumerate(row)))
+            for row in block.attrs["rows"])
+        return Markup('<div class="table-wrap"><table>\n<thead><tr>{}</tr></thead>\n<tbody>\n{}\n</tbody>\n'
+                      '</table></div>').format(head, rows)
+
+    def footnotes(self) -> list[tuple[str, Markup]]:
+        return [(label, self.blocks(blocks)) for label, blocks in self.guide.footnotes]
+
+
+def localized_asset(guide_dir: Path, src: str, lang: str) -> str:
+    """images/x.<lang>.svg when it exists beside images/x.svg, else src."""
+    path = Path(src)
+    candidate = path.with_name(f"{path.stem}.{lang}{path.suffix}")
+    if (guide_dir / candidate).is_file():
+        return candidate.as_posix()
+    return src
+
+
+@dataclass
+class PageLinks:
+    """Where a page points: other languages, its PDF."""
+
+    languages: list[tuple[str, str, str, str]]  # (bcp47, native name, href, dir)
+    pdf_href: str | None = None
+    pdf_bytes: int | None = None
+
+
+def render_page(guide: Guide, translation: Translation, source_lang: str, target: str, css: str,
+                links: PageLinks, proof: bool = False) -> tuple[str, BodyRenderer]:
+    """The full HTML document of a guide in one language."""
+    lang = translation.lang
+    facts = facts_for(lang)
+    renderer = BodyRenderer(guide, translation, facts, facts_for(source_lang), target, proof)
+    meta = {key: renderer.message_html(message) for key, message in guide.meta_messages.items()}
+    plain = {key: unicodedata.normalize("NFC", parse_plain(translation.resolve(message).text))
+             for key, message in guide.meta_messages.items()}
+    body = renderer.blocks(guide.blocks)
+    footnotes = renderer.footnotes()
+    date = guide.meta.get("date")
+    pdf_label = None
+    if links.pdf_href and links.pdf_bytes is not None:
+        pdf_label = ui_text(lang, "Download PDF ({size})", size=format_size(links.pdf_bytes, facts))
+    template = jinja_env().get_template("page.html.j2")
+    html = template.render(
+        target=target, lang_tag=facts.bcp47, dir=facts.direction, facts=facts, css=Markup(css),
+        meta=meta, plain=plain, body=body, toc=renderer.toc, footnotes=footnotes,
+        version=__version__, guide_version=guide.meta.get("version"),
+        date_text=format_guide_date(date, facts) if isinstance(date, dt.date) else None,
+        date_iso=date.isoformat() if isinstance(date, dt.date) else None,
+        license=guide.meta.get("license"), contact=guide.meta.get("contact"),
+        languages=links.languages, pdf_href=links.pdf_href, pdf_label=pdf_label,
+        digits=facts.digits, _=lambda msgid, **kw: ui_text(lang, msgid, **kw),
+    )
+    return html, renderer
+
+
+def parse_plain(text: str) -> str:
+    """Message text without markup, for <title> and metadata."""
+    from .inline import plain_text
+
+    try:
+        return plain_text(parse(text))
+    except MarkupError:
+        return text

@@ -1,0 +1,56 @@
+"""Stats stage: how much of each guide each language has translated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalogs import Coverage, coverage, read_catalog
+from .config import Project
+
+
+@dataclass
+class LanguageStats:
+    """Coverage of one guide in one language."""
+
+    slug: str
+    lang: str
+    coverage: Coverage
+    po_path: str
+    exists: bool
+
+    def as_dict(self) -> dict:
+        c = self.coverage
+        return {
+            "lang": self.lang,
+            "catalog": self.po_path,
+            "exists": self.exists,
+            "messages": {"translated": c.translated, "fuzzy": c.fuzzy, "untranslated": c.untranslated,
+                         "total": c.total},
+            "words": {"translated": c.translated_words, "fuzzy": c.fuzzy_words,
+                      "untranslated": c.untranslated_words, "total": c.total_words},
+            "percent": round(100 * c.ratio, 1),
+        }
+
+
+def collect_stats(project: Project, slugs: list[str], langs: list[str]) -> list[LanguageStats]:
+    """Coverage of every guide x language; a missing catalog counts as untranslated."""
+    rows = []
+    for slug in slugs:
+        pot_path = project.pot_path(slug)
+        pot = read_catalog(pot_path, project.rel(pot_path))
+        for lang in langs:
+            path = project.po_path(lang, slug)
+            if path.is_file():
+                cov = coverage(read_catalog(path, project.rel(path), expect_lang=lang))
+            else:
+                cov = coverage(pot)
+            rows.append(LanguageStats(slug, lang, cov, project.rel(path), path.is_file()))
+    return rows
+
+
+def stats_json(rows: list[LanguageStats]) -> dict:
+    """The JSON form of stats: guides with their languages."""
+    guides: dict[str, list[dict]] = {}
+    for row in rows:
+        guides.setdefault(row.slug, []).append(row.as_dict())
+    return {"guides": [{"slug": slug, "languages": langs} for slug, langs in guides.items()]}

@@ -1,0 +1,108 @@
+"""Per-script text treatment: normalisation, bidi isolation, line-break opportunities.
+
+Which treatment a locale gets comes from its LocaleFacts (guidebuilder.locales);
+nothing here branches on language codes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import icu
+from markupsafe import Markup, escape
+
+from .locales import LocaleFacts
+
+# A left-to-right run inside right-to-left text: URLs, emails, phone numbers, Latin words.
+_LTR_RUN = re.compile(r"(?:\(\d|[+]?[A-Za-z0-9])[A-Za-z0-9 .,/@:()+\-'_%&?=#~]*")
+_TRAILING = " .,:;'-"
+LRI, PDI = "\u2066", "\u2069"
+
+
+def _trim_run(run: str) -> str:
+    run = run.rstrip(_TRAILING)
+    while run.endswith(")") and run.count(")") > run.count("("):
+        run = run[:-1].rstrip(_TRAILING)
+    return run
+
+
+def ltr_runs(text: str) -> list[tuple[str, bool]]:
+    """Split text into (segment, is_ltr_run) pairs."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for match in _LTR_RUN.finditer(text):
+        run = _trim_run(match.group(0))
+        if not run:
+            continue
+        start, end = match.start(), match.start() + len(run)
+        if start > pos:
+            out.append((text[pos:start], False))
+        out.append((run, True))
+        pos = end
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+def _is_word_char(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LMN"
+
+
+def word_boundaries(text: str, locale: str) -> list[int]:
+    """Python string offsets of ICU word boundaries inside text."""
+    iterator = icu.BreakIterator.createWordInstance(icu.Locale(locale))
+    utext = icu.UnicodeString(text)
+    iterator.setText(utext)
+    # ICU counts UTF-16 code units; map them back to Python indices.
+    to_index: dict[int, int] = {}
+    unit = 0
+    for index, ch in enumerate(text):
+        to_index[unit] = index
+        unit += 2 if ord(ch) > 0xFFFF else 1
+    to_index[unit] = len(text)
+    return [to_index[b] for b in iterator if 0 < b < unit]
+
+
+def break_opportunities(text: str, locale: str) -> list[int]:
+    """Offsets between two word characters where ICU finds a word boundary."""
+    return [b for b in word_boundaries(text, locale) if _is_word_char(text[b - 1]) and _is_word_char(text[b])]
+
+
+class Typesetter:
+    """Turns text into escaped HTML with the locale's script treatment.
+
+    target is "web" (browsers: CSS does keep-all, <bdi> isolates) or "print"
+    (WeasyPrint: no keep-all and no unicode-bidi, so both are spelled out).
+    """
+
+    def __init__(self, facts: LocaleFacts, target: str):
+        self.facts = facts
+        self.target = target
+
+    def __call__(self, text: str) -> Markup:
+        text = unicodedata.normalize("NFC", text)
+        if self.facts.direction == "rtl":
+            return Markup("").join(self._isolate(seg) if ltr else self._plain(seg) for seg, ltr in ltr_runs(text))
+        return self._plain(text)
+
+    def _isolate(self, run: str) -> Markup:
+        if self.target == "web":
+            return Markup('<bdi dir="ltr">') + escape(run) + Markup("</bdi>")
+        # WeasyPrint ignores unicode-bidi; Unicode isolates reach Pango's bidi algorithm.
+        return Markup('<span class="ltr" dir="ltr">') + escape(LRI + run + PDI) + Markup("</span>")
+
+    def _plain(self, text: str) -> Markup:
+        mode = self.facts.line_breaking
+        if mode == "icu-words":
+            cuts = break_opportunities(text, self.facts.code)
+            pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+            return Markup("<wbr>").join(escape(piece) for piece in pieces)
+        if mode == "keep-all" and self.target == "print":
+            # WeasyPrint has no word-break: keep-all; keep each space-separated word on one line.
+            parts = re.split(r"(\s+)", text)
+            return Markup("").join(
+                Markup('<span class="kw">') + escape(part) + Markup("</span>")
+                if part and not part.isspace() and len(part) > 1 else escape(part)
+                for part in parts)
+        return escape(text)

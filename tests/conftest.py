@@ -1,0 +1,45 @@
+"""Shared fixtures: a copy of the fixture project, and the CLI run as a user runs it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+FIXTURE_EPOCH = "1773532800"  # 2026-03-15, the fixture guide's date
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None) -> Run:
+    """Run `python -m guidebuilder ARGS` in cwd."""
+    import os
+
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    done = subprocess.run([sys.executable, "-m", "guidebuilder", *args], cwd=cwd, capture_output=True,
+                          text=True, env=full_env)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh copy of tests/data/project."""
+    target = tmp_path / "project"
+    shutil.copytree(DATA / "project", target)
+    return target
+
+
+@pytest.fixture
+def cli():
+    return run_cli
