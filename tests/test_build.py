@@ -1,0 +1,196 @@
+"""build-guides on the sample project: real PDFs and HTML checked as a reader would (issue 3)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import polib
+import pytest
+
+from guidebuilder.inline import Span, parse, plain_text
+from guidebuilder.locales import facts_for
+
+from conftest import ROOT, run_cli
+
+LANGS = ["en", "bn", "zh_Hant", "hi", "km", "ko", "tl", "vi", "ur"]
+GUIDES = ["know-your-rights-card", "responding-to-hate"]
+BUNDLED = {f["family"] for f in json.loads((ROOT / "fonts" / "manifest.json").read_text())["fonts"]}
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """Both sample guides in all nine languages, built once for the session."""
+    out = tmp_path_factory.mktemp("site")
+    result = run_cli("build-guides", "--out", str(out), "--quiet", cwd=ROOT)
+    assert result.code == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def manifest(site) -> dict:
+    return json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _pdf(site: Path, slug: str, lang: str) -> Path:
+    return site / slug / lang / f"{slug}-{lang}.pdf"
+
+
+def _pdftotext(path: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+def _translations(lang: str, slug: str) -> list[str]:
+    """Printed text of every translation; a footnote reference splits a text in two."""
+    po = polib.pofile(str(ROOT / "locales" / lang / "LC_MESSAGES" / f"{slug}.po"))
+    texts = []
+    for entry in po:
+        if entry.msgstr and not entry.obsolete and not entry.comment.startswith("Image description"):
+            nodes = parse(entry.msgstr)
+            parts, current = [], []
+            for node in nodes:
+                if isinstance(node, Span) and node.kind == "footnote":
+                    parts.append(plain_text(current))
+                    current = []
+                else:
+                    current.append(node)
+            parts.append(plain_text(current))
+            texts.extend(p for p in parts if p.strip())
+    return texts
+
+
+def test_manifest_lists_every_guide_and_language_as_published(site, manifest):
+    assert [g["slug"] for g in manifest["guides"]] == GUIDES
+    for guide in manifest["guides"]:
+        assert [l["lang"] for l in guide["languages"]] == LANGS
+        for entry in guide["languages"]:
+            assert entry["status"] == "published", entry
+            assert entry["coverage"] == 1.0
+            pdf = site / entry["pdf"]
+            assert pdf.is_file() and (site / entry["html"]).is_file()
+            assert entry["pdf_bytes"] == pdf.stat().st_size
+            assert entry["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+            assert entry["dir"] == ("rtl" if entry["lang"] == "ur" else "ltr")
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for lang in LANGS:
+        assert f'>{facts_for(lang).native_name}</a>' in index
+    assert ">Tagalog</a>" in index
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_uses_only_bundled_fonts_all_embedded(site, lang):
+    for slug in GUIDES:
+        out = subprocess.run(["pdffonts", str(_pdf(site, slug, lang))], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+        assert out
+        for line in out:
+            name, emb, sub = line.split()[0], line.split()[-5], line.split()[-4]
+            family = name.split("+", 1)[1].replace("-Bold", "").replace("-", " ")
+            assert family in BUNDLED, line
+            assert (emb, sub) == ("yes", "yes"), line
+
+
+@pytest.mark.parametrize("lang", [l for l in LANGS if l != "en"])
+def test_pdf_text_layer_gives_back_every_translation(site, lang):
+    for slug in GUIDES:
+        text = _squash(_pdftotext(_pdf(site, slug, lang), "-raw"))
+        missing = [t for t in _translations(lang, slug) if _squash(t) not in text]
+        assert not missing, missing[:3]
+
+
+def test_urdu_is_right_to_left_in_html_and_pdf(site):
+    html = (site / "responding-to-hate" / "ur" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ur" dir="rtl">' in html
+    assert '<bdi dir="ltr">(415) 555-0142</bdi>' in html  # phone numbers read in order
+    bbox = _pdftotext(_pdf(site, "responding-to-hate", "ur"), "-f", "3", "-l", "3", "-bbox-layout")
+    page_width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))
+    lines = [(float(a), float(b)) for a, b in re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', bbox)]
+    # Body lines start at the right margin: most right edges sit together near it, left edges vary.
+    right_edges = [round(x_max) for _x_min, x_max in lines]
+    common = max(set(right_edges), key=right_edges.count)
+    assert common > page_width * 0.8
+    page_number = re.findall(r'<word xMin="([\d.]+)"[^>]*>3</word>', bbox)
+    assert page_number and float(page_number[-1]) < page_width * 0.2  # page number on the left
+
+
+def test_khmer_html_has_break_opportunities_inside_phrases(site):
+    html = (site / "responding-to-hate" / "km" / "index.html").read_text(encoding="utf-8")
+    main = html[html.index("<main"):]
+    paragraphs = re.findall(r"<p>(.*?)</p>", main)
+    assert paragraphs
+    for paragraph in paragraphs[:10]:
+        for phrase in re.sub(r"<(?!wbr)[^>]+>", "", paragraph).split(" "):
+            if len(phrase) > 12 and re.search("[\u1780-\u17ff]{6}", phrase):
+                assert "<wbr>" in phrase, phrase
+
+
+def test_korean_pdf_lines_break_only_at_spaces(site):
+    words = set()
+    for slug in GUIDES:
+        for t in _translations("ko", slug):
+            words.update(t.split())
+    text = _pdftotext(_pdf(site, "responding-to-hate", "ko"), "-f", "3")
+    hangul_tokens = [w for w in text.split() if re.search("[\uac00-\ud7a3]", w)]
+    broken = [w for w in hangul_tokens if w not in words and not any(w in v for v in words)]
+    assert not broken, broken[:5]
+    # Every line's last Hangul token is a whole word of the translation.
+    for line in text.splitlines():
+        tokens = line.split()
+        if tokens and re.search("[\uac00-\ud7a3]", tokens[-1]) and not tokens[-1][-1].isdigit():
+            assert tokens[-1] in words or any(w.startswith(tokens[-1]) and not w[len(tokens[-1]):].strip(".,)」")
+                                               for w in words), line
+
+
+def test_bangla_page_numbers_use_bengali_digits(site):
+    path = _pdf(site, "responding-to-hate", "bn")
+    pages = _pdftotext(path, "-layout").split("\f")
+    for number, page in enumerate(pages[1:-1], start=2):
+        expected = facts_for("bn").digits(str(number))
+        assert page.strip().splitlines()[-1].strip() == expected
+
+
+def test_cover_dates_are_localized(site):
+    html = (site / "responding-to-hate" / "bn" / "index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2026-11-01">১ নভেম্বর, ২০২৬</time>' in html
+    html = (site / "responding-to-hate" / "ko" / "index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2026-11-01">2026년 11월 1일</time>' in html
+
+
+def test_cjk_and_khmer_are_not_justified(site):
+    for lang, align in (("zh_Hant", "start"), ("km", "start"), ("en", "justify")):
+        html = (site / "responding-to-hate" / lang / "index.html").read_text(encoding="utf-8")
+        assert f"p, li, td, th {{ text-align: {align}; }}" in html
+
+
+def test_html_pages_are_self_contained(site):
+    for lang in LANGS:
+        html = (site / "responding-to-hate" / lang / "index.html").read_text(encoding="utf-8")
+        assert not re.search(r'(src|href)="(https?:)?//(?!www\.example)', html)
+        for font in re.findall(r'url\("(fonts/[^"]+)"\)', html):
+            assert (site / "responding-to-hate" / lang / font).is_file()
+        assert 'hreflang="ur"' in html and 'hreflang="zh-Hant"' in html
+
+
+def test_second_build_rebuilds_nothing(site):
+    result = run_cli("build-guides", "--out", str(site), "--quiet", cwd=ROOT)
+    assert result.code == 0
+    assert "18 published (0 rebuilt), 0 skipped, 0 failed" in result.stdout
+
+
+def test_two_clean_builds_give_identical_pdfs(site, tmp_path):
+    out = tmp_path / "again"
+    result = run_cli("build-guides", "--out", str(out), "--quiet", "--guide", "know-your-rights-card",
+                     "--lang", "ur", "--lang", "zh_Hant", "--lang", "km", cwd=ROOT)
+    assert result.code == 0, result.stderr
+    for lang in ("ur", "zh_Hant", "km"):
+        assert _pdf(out, "know-your-rights-card", lang).read_bytes() == \
+            _pdf(site, "know-your-rights-card", lang).read_bytes()
