@@ -24,9 +24,10 @@ from typing import Callable
 
 from . import __version__
 from .catalogs import atomic_write
+from .check import check_language
 from .config import Project
 from .errors import GuideError
-from .fonts import (face_css, facts_families, font_stack, fonts_for, isolate_fontconfig, load_manifest,
+from .fonts import (cache_root, face_css, facts_families, font_stack, fonts_for, isolate_fontconfig, load_manifest,
                     page_chars, subset_font)
 from .locales import facts_for
 from .render import PageLinks, format_size, jinja_env, render_page, ui_text
@@ -162,7 +163,7 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
     project = Project(root=Path(root), **project_settings)
     facts = facts_for(lang)
     out_dir = _job_dir(options, slug, lang)
-    cache = options.out_dir / STATE_DIR / "fonts"
+    cache = cache_root() / "fonts"
     isolate_fontconfig(options.out_dir / STATE_DIR, project.fonts_dir)
     guide = read_guide(project.root, slug)
     translation = load_translation(project, slug, lang, options.include_fuzzy)
@@ -212,9 +213,10 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
         for stale in (out_dir / "fonts").glob("*") if (out_dir / "fonts").is_dir() else []:
             if stale not in keep:
                 stale.unlink()
+    staging = options.out_dir / STATE_DIR / "tmp"
     for path, data in writes:  # gather first, then write
         if not path.is_file() or path.read_bytes() != data:
-            atomic_write(path, data)
+            atomic_write(path, data, staging)
     result.seconds = round(time.monotonic() - started, 3)
     return result
 
@@ -244,10 +246,10 @@ def _project_settings(project: Project) -> dict:
 
 
 def _clean_temp_files(out_dir: Path) -> None:
-    """Remove temp files a killed build may have left."""
-    if out_dir.is_dir():
-        for tmp in out_dir.rglob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
+    """Remove temp files a killed build may have left in the staging folder."""
+    staging = out_dir / STATE_DIR / "tmp"
+    if staging.is_dir():
+        shutil.rmtree(staging)
 
 
 def _load_state(out_dir: Path) -> dict:
@@ -284,6 +286,12 @@ def build(project: Project, slugs: list[str], options: BuildOptions,
         published: list[str] = []
         decisions: dict[str, LanguageResult | None] = {}
         for lang in project.all_languages():
+            errors = [f for f in check_language(project, slug, lang) if f.severity == "error"]
+            if errors:
+                more = f" (and {len(errors) - 1} more; run 'guidebuilder check')" if len(errors) > 1 else ""
+                decisions[lang] = LanguageResult(slug, lang, facts_for(lang).direction, "failed",
+                                                 f"{errors[0]}{more}")
+                continue
             try:
                 translation = load_translation(project, slug, lang, options.include_fuzzy)
             except GuideError as exc:
@@ -393,7 +401,7 @@ def _write_site(project: Project, out_dir: Path, report: BuildReport, langs: lis
     path = out_dir / "manifest.json"
     report.manifest_path = str(path)
     if not path.is_file() or path.read_bytes() != data:
-        atomic_write(path, data)
+        atomic_write(path, data, out_dir / STATE_DIR / "tmp")
     _write_portal(project, out_dir, report)
 
 
@@ -415,8 +423,7 @@ def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
     draft = template.render(cards=cards, lang=source.bcp47, title=ui_text(project.source_language, "Community guides"),
                             css="")
     families = tuple(dict.fromkeys(f for code in project.all_languages() for f in facts_for(code).fonts))
-    cache = out_dir / STATE_DIR / "fonts"
-    faces = _subset_faces(project, families, page_chars(draft), "woff2", cache)
+    faces = _subset_faces(project, families, page_chars(draft), "woff2", cache_root() / "fonts")
     css = face_css([(f, f"fonts/{p.name}", "woff2") for f, p in faces])
     css += "\n" + jinja_env().get_template("portal.css.j2").render(stack=font_stack(families))
     html = template.render(cards=cards, lang=source.bcp47,
@@ -425,4 +432,4 @@ def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
     writes += [(out_dir / "fonts" / p.name, p.read_bytes()) for _f, p in faces]
     for path, data in writes:
         if not path.is_file() or path.read_bytes() != data:
-            atomic_write(path, data)
+            atomic_write(path, data, out_dir / STATE_DIR / "tmp")

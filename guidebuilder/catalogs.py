@@ -54,10 +54,16 @@ def format_catalog(catalog: polib.POFile) -> bytes:
         return out.read_bytes()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write bytes through a temp file in the same folder, then rename."""
+def atomic_write(path: Path, data: bytes, staging: Path | None = None) -> None:
+    """Write bytes through a temp file, then rename it into place.
+
+    The temp file lives beside the target, or in staging (same file system) so
+    that a killed process leaves nothing partial in the target's folder.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp_dir = staging or path.parent
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=tmp_dir)
     try:
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; published files must be readable
         with os.fdopen(fd, "wb") as handle:
@@ -80,9 +86,16 @@ def write_catalog(catalog: polib.POFile, path: Path) -> bool:
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
 
+MAX_CATALOG_BYTES = 20 * 1024 * 1024  # a guide's catalog is a few hundred KB
+
+
 def read_catalog(path: Path, rel: str, expect_lang: str | None = None) -> polib.POFile:
     """Read a .po/.pot with polib; errors name rel:line and what to do."""
     try:
+        size = path.stat().st_size
+        if size > MAX_CATALOG_BYTES:
+            raise CatalogError(f"catalog is {size // 2**20} MB, over the {MAX_CATALOG_BYTES // 2**20} MB limit; "
+                               "is this the right file?", rel, 1)
         data = path.read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read catalog ({exc.strerror})", rel) from exc
@@ -114,13 +127,14 @@ def read_catalog(path: Path, rel: str, expect_lang: str | None = None) -> polib.
     charset = catalog.metadata.get("Content-Type", "")
     if "charset=" in charset and "utf-8" not in charset.lower():
         raise CatalogError(f"header says '{charset}'; catalogs must be UTF-8 "
-                           "(Content-Type: text/plain; charset=UTF-8)", rel, _line_of(data, '"Content-Type:'))
+                           "(Content-Type: text/plain; charset=UTF-8)", rel, _line_of(data, '"Content-Type:'),
+                           check="header")
     if expect_lang is not None:
         declared = catalog.metadata.get("Language", "")
         if declared.replace("-", "_") != expect_lang:
             raise CatalogError(f"header says Language: {declared or '(none)'} but the catalog is in the "
                                f"'{expect_lang}' folder; set \"Language: {expect_lang}\\n\"",
-                               rel, _line_of(data, '"Language:') or 1)
+                               rel, _line_of(data, '"Language:') or 1, check="header")
     return catalog
 
 

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .build import BuildOptions, build
+from .check import check_project
 from .config import load_project
 from .errors import GuideError
 from .extract import extract
@@ -114,6 +115,29 @@ def stats_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
             table.add_row(r.lang, str(c.translated), str(c.fuzzy), str(c.untranslated), str(c.total_words),
                           str(c.translated_words), f"{100 * c.ratio:.1f}")
         out.print(table)
+
+
+@app.command("check")
+def check_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt, lang: Optional[list[str]] = LangOpt,
+              format: str = typer.Option("text", "--format", help="text or json"),
+              strict: bool = typer.Option(False, "--strict", help="Fail on warnings too.")) -> None:
+    """Translation QA: markup, links, numbers, glyphs, punctuation; findings name the .po line."""
+    try:
+        proj = load_project(project)
+        findings = check_project(proj, _slugs(proj, guide), lang or proj.languages)
+    except GuideError as exc:
+        _fail(exc)
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    if format == "json":
+        sys.stdout.write(json.dumps({"findings": [f.as_dict() for f in findings], "errors": errors,
+                                     "warnings": warnings}, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for finding in findings:
+            typer.echo(str(finding))
+        typer.echo(f"{errors} error(s), {warnings} warning(s)")
+    if errors or (strict and warnings):
+        raise typer.Exit(1)
 
 
 def _progress_printer(quiet: bool):

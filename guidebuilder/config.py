@@ -24,6 +24,7 @@ class Project:
     min_coverage: float = 0.8
     paper: str = "letter"
     guide_settings: dict[str, dict] = field(default_factory=dict)
+    url_maps: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> source URL -> localized URL
 
     @property
     def guides_dir(self) -> Path:
@@ -89,6 +90,7 @@ def load_project(root: Path | str = ".") -> Project:
         project.min_coverage = float(settings.get("min_coverage", project.min_coverage))
         project.paper = settings.get("paper", project.paper)
         project.guide_settings = data.get("guides", {})
+        project.url_maps = {lang: dict(urls) for lang, urls in data.get("urls", {}).items()}
         if project.paper not in ("letter", "a4"):
             raise ConfigError(f"paper must be 'letter' or 'a4', not '{project.paper}'", CONFIG_NAME)
     for code in project.all_languages():

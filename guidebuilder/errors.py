@@ -30,6 +30,10 @@ class SourceError(GuideError):
 class CatalogError(GuideError):
     """A .pot or .po file cannot be read or disagrees with the project."""
 
+    def __init__(self, message: str, path: str | None = None, line: int | None = None, check: str = "po-syntax"):
+        super().__init__(message, path, line)
+        self.check = check  # the check name `guidebuilder check` reports it under
+
 
 class RenderError(GuideError):
     """A page could not be rendered to HTML or PDF."""

@@ -138,12 +138,23 @@ FONTCONFIG = """<?xml version="1.0"?>
 """
 
 
-def isolate_fontconfig(cache_dir: Path, fonts_dir: Path) -> None:
+def cache_root() -> Path:
+    """Where font subsets and fontconfig's cache live: $GUIDEBUILDER_CACHE, else the user cache folder.
+
+    Entries are named by content checksums, so builds of any project can share them.
+    """
+    if os.environ.get("GUIDEBUILDER_CACHE"):
+        return Path(os.environ["GUIDEBUILDER_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "guidebuilder"
+
+
+def isolate_fontconfig(conf_dir: Path, fonts_dir: Path) -> None:
     """Point fontconfig at the bundled fonts only (call before WeasyPrint loads)."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    conf = cache_dir / "fonts.conf"
+    conf_dir.mkdir(parents=True, exist_ok=True)
+    conf = conf_dir / "fonts.conf"
     text = FONTCONFIG.format(fonts=escape_xml(str(fonts_dir.resolve())),
-                             cache=escape_xml(str((cache_dir / "fontconfig-cache").resolve())))
+                             cache=escape_xml(str((cache_root() / "fontconfig").resolve())))
     if not conf.is_file() or conf.read_text() != text:
         atomic_write(conf, text.encode())
     os.environ["FONTCONFIG_FILE"] = str(conf)

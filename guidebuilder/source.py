@@ -102,7 +102,7 @@ def _inline_message(token: Token, line: int, comment: str) -> Message:
         elif kind == "code_inline":
             parts.append(f"`{child.content}`")
         elif kind == "link_open":
-            links.append(str(child.attrGet("href") or ""))
+            links.append(_safe_href(str(child.attrGet("href") or ""), line))
             parts.append("[")
         elif kind == "link_close":
             parts.append(f"]{{{len(links)}}}")
@@ -136,11 +136,35 @@ def translator_comment(what: str, text: str) -> str:
 
 
 
+LINK_SCHEMES = ("http://", "https://", "mailto:", "tel:", "#")
+
+
+def _safe_href(href: str, line: int) -> str:
+    """Link targets a reader can follow safely: web, mail, phone, or a place in the page."""
+    if not href.lower().startswith(LINK_SCHEMES):
+        raise SourceError(f"link target '{href}' is not allowed; use an https://, mailto: or tel: address",
+                          line=line)
+    return href
+
+
+def _safe_image(src: str, guide_dir: Path, src_path: str, line: int) -> str:
+    """An image path that stays inside the guide's folder."""
+    folder = guide_dir.resolve()
+    target = (folder / src).resolve()
+    if "://" in src or src.startswith(("/", "data:", "file:")) or folder not in target.parents:
+        raise SourceError(f"image '{src}' is outside the guide folder; put images in "
+                          f"{Path(src_path).parent.as_posix()}/images/", src_path, line)
+    if not target.is_file():
+        raise SourceError(f"image '{src}' does not exist", src_path, line)
+    return src
+
+
 class _Reader:
     """Walks markdown-it's flat token list into nested blocks."""
 
-    def __init__(self, tokens: list[Token], src_path: str):
+    def __init__(self, tokens: list[Token], src_path: str, guide_dir: Path):
         self.tokens = tokens
+        self.guide_dir = guide_dir
         self.pos = 0
         self.src_path = src_path
         self.footnotes: list[tuple[str, list[Block]]] = []
@@ -183,7 +207,8 @@ class _Reader:
                 alt = Token("inline", "", 0, children=image.children or [])
                 message = _inline_message(alt, self.line(token), "Image description (alt text)")
                 self.pos += 3
-                return Block("image", message, attrs={"src": str(image.attrGet("src") or "")})
+                src = _safe_image(str(image.attrGet("src") or ""), self.guide_dir, self.src_path, self.line(token))
+                return Block("image", message, attrs={"src": src})
             label = f"{where}paragraph" if where else "Paragraph"
             return Block("paragraph", self.inline_after(token, label[:1].upper() + label[1:]))
         if kind in ("bullet_list_open", "ordered_list_open"):
@@ -313,7 +338,7 @@ def read_guide(project_dir: Path, slug: str) -> Guide:
     if not tokens or tokens[0].type != "front_matter":
         raise SourceError("missing front matter; start the file with --- and a 'title:' line", src_path, 1)
     meta, meta_messages = _front_matter(tokens[0], src_path)
-    reader = _Reader(tokens[1:], src_path)
+    reader = _Reader(tokens[1:], src_path, abs_path.parent)
     try:
         blocks = reader.blocks()
     except SourceError as exc:

@@ -36,7 +36,9 @@ def run_cli(*args: str, cwd: Path, env: dict | None = None) -> Run:
 def project(tmp_path: Path) -> Path:
     """A fresh copy of tests/data/project."""
     target = tmp_path / "project"
-    shutil.copytree(DATA / "project", target)
+    shutil.copytree(DATA / "project", target, symlinks=True)
+    (target / "fonts").unlink()
+    (target / "fonts").symlink_to(ROOT / "fonts")  # the bundled fonts, not a 100 MB copy
     return target
 
 

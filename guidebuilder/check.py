@@ -1,0 +1,250 @@
+"""Check stage: translation QA findings that point at the exact line of a .po file.
+
+Errors stop a language from being published; warnings are reported (and fail
+`check --strict`). Every finding prints as ``path:line: severity: check: message``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import icu
+import polib
+
+from .catalogs import plural_forms, read_catalog
+from .config import Project
+from .errors import CatalogError
+from .fonts import cmap, facts_families, fonts_for, load_manifest
+from .inline import MarkupError, Span, parse, plain_text, signature
+from .locales import LocaleFacts, facts_for
+
+URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]{}\"'，。、）「」《》«»]+")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<!\d)\(?\d{3}\)?[ .-]\d{3}-\d{4}(?!\d)")
+RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?")
+LENGTH_RATIO = 3.0
+
+# Scripts counted as "the locale's script" for the wrong-script warning.
+SCRIPT_FAMILY = {"Kore": {"Hang", "Hani"}, "Hant": {"Hani", "Bopo"}, "Hans": {"Hani"}, "Jpan": {"Hani", "Hira", "Kana"}}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a catalog, at a line."""
+
+    path: str
+    line: int
+    severity: str  # "error" or "warning"
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.check}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _trim(url: str) -> str:
+    return url.rstrip(".,;:!?")
+
+
+def _ascii_digits(text: str) -> str:
+    return "".join(str(unicodedata.decimal(ch)) if unicodedata.decimal(ch, None) is not None else ch
+                   for ch in text)
+
+
+def _numbers(text: str) -> set[str]:
+    """Numbers in text (any script's digits), as ASCII strings; repeating one is fine."""
+    return set(re.findall(r"\d+(?:[.,]\d+)*", _ascii_digits(text)))
+
+
+def _strip_contacts(text: str) -> str:
+    for pattern in (URL, EMAIL, PHONE):
+        text = pattern.sub(" ", text)
+    return text
+
+
+def _plain(nodes) -> str:
+    """Text with markup removed; footnote references dropped."""
+    return plain_text(nodes)
+
+
+def _scripts(text: str) -> set[str]:
+    found = set()
+    for ch in text:
+        if unicodedata.category(ch).startswith("L"):
+            found.add(icu.Script.getScript(ord(ch)).getShortName())
+    return found
+
+
+class CatalogChecker:
+    """Runs every check on one catalog."""
+
+    def __init__(self, project: Project, lang: str, url_map: dict[str, str] | None = None):
+        self.project = project
+        self.lang = lang
+        self.facts: LocaleFacts = facts_for(lang)
+        self.url_map = url_map or {}
+        manifest = load_manifest(project)
+        families = facts_families(self.facts, facts_for(project.source_language))
+        self.coverage: set[int] = set()
+        for font in fonts_for(manifest, families):
+            self.coverage |= cmap(project.fonts_dir / font.file)
+
+    def check_file(self, path: Path) -> list[Finding]:
+        """Findings for one .po file (the file is read, never written)."""
+        rel = self.project.rel(path)
+        try:
+            catalog = read_catalog(path, rel, expect_lang=self.lang)
+        except CatalogError as exc:
+            return [Finding(rel, exc.line or 1, "error", exc.check, exc.message)]
+        lines = path.read_text(encoding="utf-8").splitlines()
+        findings = self.check_header(catalog, rel, lines)
+        fuzzy = untranslated = 0
+        for entry in catalog:
+            if entry.obsolete:
+                continue
+            if not entry.msgstr:
+                untranslated += 1
+                continue
+            if "fuzzy" in entry.flags:
+                fuzzy += 1
+                continue
+            line = _msgstr_line(lines, entry.linenum)
+            findings.extend(self.check_entry(entry, rel, line))
+        header_line = _line_containing(lines, '"Language:') or 1
+        if fuzzy:
+            findings.append(Finding(rel, header_line, "warning", "fuzzy",
+                                    f"{fuzzy} fuzzy message(s) are not published until a translator reviews them"))
+        if untranslated:
+            findings.append(Finding(rel, header_line, "warning", "untranslated",
+                                    f"{untranslated} message(s) are untranslated and print in the source language"))
+        return findings
+
+    def check_header(self, catalog: polib.POFile, rel: str, lines: list[str]) -> list[Finding]:
+        expected = plural_forms(self.lang)
+        declared = catalog.metadata.get("Plural-Forms", "")
+        if re.sub(r"\s+", "", declared) != re.sub(r"\s+", "", expected):
+            line = _line_containing(lines, '"Plural-Forms:') or 1
+            return [Finding(rel, line, "error", "header",
+                            f"Plural-Forms is '{declared or '(missing)'}'; for {self.lang} it must be '{expected}'")]
+        return []
+
+    def check_entry(self, entry: polib.POEntry, rel: str, line: int) -> list[Finding]:
+        out: list[Finding] = []
+
+        def error(check: str, message: str) -> None:
+            out.append(Finding(rel, line, "error", check, message))
+
+        def warning(check: str, message: str) -> None:
+            out.append(Finding(rel, line, "warning", check, message))
+
+        source, target = entry.msgid, entry.msgstr
+        if RAW_HTML.search(target) and not RAW_HTML.search(source):
+            error("raw-html", f"'{RAW_HTML.search(target).group(0)}' is HTML; only **bold**, *italic* and "
+                              "[link]{n} markup is allowed")
+        try:
+            target_nodes = parse(target)
+        except MarkupError as exc:
+            error("markup", f"{exc} (the source is: {source})")
+            return out
+        source_nodes = parse(source)
+        src_sig, dst_sig = signature(source_nodes), signature(target_nodes)
+        if src_sig != dst_sig:
+            missing = sorted((Counter(src_sig) - Counter(dst_sig)).elements())
+            extra = sorted((Counter(dst_sig) - Counter(src_sig)).elements())
+            parts = []
+            if missing:
+                parts.append("missing " + ", ".join(_describe(m) for m in missing))
+            if extra:
+                parts.append("unexpected " + ", ".join(_describe(m) for m in extra))
+            error("markup", "; ".join(parts) + " compared with the source")
+        src_text, dst_text = _plain(source_nodes), _plain(target_nodes)
+        for check, pattern in (("url", URL), ("email", EMAIL), ("phone", PHONE)):
+            wanted = Counter(self.url_map.get(_trim(u), _trim(u)) if check == "url" else _trim(u)
+                             for u in pattern.findall(src_text))
+            found = Counter(_trim(u) for u in pattern.findall(_ascii_digits(dst_text) if check == "phone" else dst_text))
+            for value in sorted((wanted - found).elements()):
+                changed = sorted((found - wanted).elements())
+                hint = f" (found '{changed[0]}')" if changed else ""
+                error(check, f"'{value}' is missing or changed{hint}; copy it exactly from the source")
+        src_numbers = _numbers(_strip_contacts(src_text))
+        dst_numbers = _numbers(_strip_contacts(dst_text))
+        if src_numbers != dst_numbers:
+            lost = sorted(src_numbers - dst_numbers)
+            added = sorted(dst_numbers - src_numbers)
+            parts = ([f"missing {', '.join(lost)}"] if lost else []) + ([f"added {', '.join(added)}"] if added else [])
+            error("number", f"numbers differ from the source: {'; '.join(parts)}")
+        for ch in sorted(set(target)):
+            if ord(ch) not in self.coverage and not unicodedata.category(ch).startswith(("Z", "C")):
+                name = unicodedata.name(ch, "unnamed character")
+                error("missing-glyph", f"'{ch}' U+{ord(ch):04X} {name} is in no bundled font for {self.lang}; "
+                                       "use another character or add a font to fonts/")
+        # -- warnings ---------------------------------------------------------------
+        if dst_text == src_text and re.search(r"[^\W\d_]{2}", _strip_contacts(src_text)):
+            warning("same-as-source", "translation is identical to the source text")
+        letters = _scripts(_strip_contacts(dst_text))
+        wanted_scripts = SCRIPT_FAMILY.get(self.facts.script, {self.facts.script})
+        if letters and not letters & wanted_scripts and dst_text != src_text:
+            warning("wrong-script", f"no letters of the {self.facts.script} script; is this the right language?")
+        stripped = dst_text.rstrip(" \"'»”)」")
+        if (self.facts.full_stop != "." and stripped.endswith(".") and not stripped.endswith("...")
+                and not URL.search(stripped[-30:]) and src_text.rstrip(" \"'”)").endswith(".")):
+            warning("end-punctuation", f"ends with '.'; {self.lang} sentences end with '{self.facts.full_stop}'")
+        if len(dst_text) > LENGTH_RATIO * len(src_text) and len(dst_text) - len(src_text) > 30:
+            warning("too-long", f"{len(dst_text)} characters against {len(src_text)} in the source; "
+                                "check that nothing was pasted twice")
+        return out
+
+
+def _describe(item: str) -> str:
+    kind, _, ref = item.partition(":")
+    return {"strong": "**bold**", "em": "*italic*", "code": "`code`",
+            "link": f"link [...]{{{ref}}}", "footnote": f"footnote [^{ref}]"}.get(kind, kind)
+
+
+def _msgstr_line(lines: list[str], start: int) -> int:
+    for index in range(max(start - 1, 0), len(lines)):
+        if lines[index].startswith("msgstr"):
+            return index + 1
+    return start
+
+
+def _line_containing(lines: list[str], needle: str) -> int | None:
+    for index, line in enumerate(lines):
+        if needle in line:
+            return index + 1
+    return None
+
+
+def check_language(project: Project, slug: str, lang: str) -> list[Finding]:
+    """Findings for one guide's catalog in one language (none for the source language)."""
+    if lang == project.source_language:
+        return []
+    path = project.po_path(lang, slug)
+    if not path.is_file():
+        return []
+    url_map = project.url_maps.get(lang, {})
+    return CatalogChecker(project, lang, url_map).check_file(path)
+
+
+def check_project(project: Project, slugs: list[str], langs: list[str]) -> list[Finding]:
+    """Findings for every guide x language, plus catalogs of languages nobody configured."""
+    findings: list[Finding] = []
+    for slug in slugs:
+        for lang in langs:
+            findings.extend(check_language(project, slug, lang))
+    configured = set(project.all_languages())
+    if project.locales_dir.is_dir():
+        for folder in sorted(p for p in project.locales_dir.iterdir() if p.is_dir()):
+            if folder.name not in configured:
+                for po in sorted((folder / "LC_MESSAGES").glob("*.po")):
+                    findings.append(Finding(project.rel(po), 1, "error", "unconfigured-language",
+                                            f"'{folder.name}' is not in guidebuilder.toml languages; "
+                                            f"add it with 'guidebuilder init {folder.name}' or remove the folder"))
+    return findings
