@@ -169,10 +169,13 @@ class CatalogChecker:
             wanted = Counter(self.url_map.get(_trim(u), _trim(u)) if check == "url" else _trim(u)
                              for u in pattern.findall(src_text))
             found = Counter(_trim(u) for u in pattern.findall(_ascii_digits(dst_text) if check == "phone" else dst_text))
-            for value in sorted((wanted - found).elements()):
-                changed = sorted((found - wanted).elements())
-                hint = f" (found '{changed[0]}')" if changed else ""
+            missing, extra = sorted((wanted - found).elements()), sorted((found - wanted).elements())
+            for value in missing:
+                hint = f" (found '{extra[0]}')" if extra else ""
                 error(check, f"'{value}' is missing or changed{hint}; copy it exactly from the source")
+            if not missing:
+                for value in extra:
+                    error(check, f"'{value}' is not in the source; remove it or copy the source's exactly")
         src_numbers = _numbers(_strip_contacts(src_text))
         dst_numbers = _numbers(_strip_contacts(dst_text))
         if src_numbers != dst_numbers:

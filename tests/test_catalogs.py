@@ -19,7 +19,7 @@ EPOCH = {"SOURCE_DATE_EPOCH": FIXTURE_EPOCH}
 def test_extract_matches_golden_pot(project, cli):
     result = cli("extract", cwd=project, env=EPOCH)
     assert result.code == 0, result.stderr
-    assert result.stdout == "locales/fixture.pot: 24 messages (written)\n"
+    assert result.stdout == "locales/fixture.pot: 25 messages (written)\n"
     expected = (DATA / "golden" / "fixture.pot").read_text(encoding="utf-8")
     assert (project / "locales" / "fixture.pot").read_text(encoding="utf-8") == expected
 
@@ -29,7 +29,7 @@ def test_extract_is_deterministic_and_skips_date_only_changes(project, cli):
     pot = project / "locales" / "fixture.pot"
     first = pot.read_bytes()
     again = cli("extract", cwd=project, env={"SOURCE_DATE_EPOCH": "1800000000"})
-    assert again.stdout == "locales/fixture.pot: 24 messages (unchanged)\n"
+    assert again.stdout == "locales/fixture.pot: 25 messages (unchanged)\n"
     assert pot.read_bytes() == first  # only the creation date would differ: not rewritten
     guide = project / "guides" / "fixture" / "guide.md"
     guide.write_text(guide.read_text().replace("Second step", "Second step, carefully"))
@@ -115,14 +115,13 @@ def test_init_adds_a_language(project, cli):
 
 def test_stats_json_counts_messages_and_words(project, cli):
     cli("extract", cwd=project, env=EPOCH)
-    cli("update", cwd=project)
-    _translate_all(project / "locales" / "bn" / "LC_MESSAGES" / "fixture.po")
+    (project / "locales" / "ur" / "LC_MESSAGES" / "fixture.po").unlink()  # no Urdu catalog yet
     result = cli("stats", "--format", "json", cwd=project)
     data = json.loads(result.stdout)
     langs = {l["lang"]: l for l in data["guides"][0]["languages"]}
     assert langs["bn"]["percent"] == 100.0
-    assert langs["bn"]["messages"] == {"translated": 24, "fuzzy": 0, "untranslated": 0, "total": 24}
-    assert langs["ur"]["percent"] == 0.0
+    assert langs["bn"]["messages"] == {"translated": 25, "fuzzy": 0, "untranslated": 0, "total": 25}
+    assert langs["ur"]["percent"] == 0.0 and langs["ur"]["exists"] is False
     assert langs["ur"]["words"]["untranslated"] == langs["bn"]["words"]["translated"]
     text = cli("stats", cwd=project)
     assert "fixture" in text.stdout and "100.0" in text.stdout

@@ -1,0 +1,153 @@
+"""Hostile and broken input: nothing outside the project is read, fetched or clobbered (issue 4)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from guidebuilder.pdf import FetchLog, make_fetcher
+
+GUIDE = "guides/fixture/guide.md"
+
+
+def _edit(project: Path, old: str, new: str) -> None:
+    path = project / GUIDE
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def _manifest(out: Path) -> dict:
+    data = json.loads((out / "manifest.json").read_text())
+    return {l["lang"]: l for l in data["guides"][0]["languages"]}
+
+
+def test_image_path_traversal_is_refused(project, cli, tmp_path):
+    _edit(project, "](images/pic.svg)", "](../../../../../../etc/passwd)")
+    result = cli("build-guides", "--out", str(tmp_path / "out"), "--quiet", cwd=project)
+    assert result.code == 1
+    assert {l["reason"] for l in _manifest(tmp_path / "out").values()} == {
+        "guides/fixture/guide.md:37: image '../../../../../../etc/passwd' is outside the guide folder; "
+        "put images in guides/fixture/images/"}
+    assert not list((tmp_path / "out").rglob("passwd"))
+
+
+@pytest.mark.parametrize("src", ["https://evil.example/x.svg", "/etc/hostname", "images/../../../fixture.md"])
+def test_remote_and_absolute_images_are_refused(project, cli, src):
+    _edit(project, "](images/pic.svg)", f"]({src})")
+    result = cli("extract", cwd=project)
+    assert result.code == 1
+    assert result.stderr == (f"error: guides/fixture/guide.md:37: image '{src}' is outside the guide folder; "
+                             "put images in guides/fixture/images/\n")
+
+
+def test_unsafe_link_targets_are_refused(project, cli):
+    _edit(project, "(https://www.example.org/a)", "(../../secrets.html)")
+    result = cli("extract", cwd=project)
+    assert result.code == 1
+    assert result.stderr == ("error: guides/fixture/guide.md:14: link target '../../secrets.html' is not allowed; "
+                             "use an https://, mailto: or tel: address\n")
+
+
+def test_fetcher_serves_only_allowed_folders(tmp_path):
+    allowed = tmp_path / "guide"
+    allowed.mkdir()
+    (allowed / "ok.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    log = FetchLog()
+    fetch = make_fetcher([allowed], log)
+    assert fetch.fetch((allowed / "ok.svg").as_uri()).read().startswith(b"<svg")
+    for url in ["https://www.example.org/tracker.png", "file:///etc/passwd",
+                (allowed / ".." / ".." / "etc" / "passwd").as_uri()]:
+        with pytest.raises(ValueError, match="refused"):
+            fetch.fetch(url)
+    assert log.refused == ["https://www.example.org/tracker.png", "file:///etc/passwd",
+                           (allowed / ".." / ".." / "etc" / "passwd").as_uri()]
+
+
+def test_translations_are_escaped(project, cli, tmp_path):
+    po = project / "locales/ur/LC_MESSAGES/fixture.po"
+    po.write_text(po.read_text().replace('msgstr "محفوظ رہیں۔"', 'msgstr "محفوظ رہیں۔<img src=x onerror=alert(1)>"'))
+    result = cli("build-guides", "--out", str(tmp_path / "out"), "--quiet", "--include-fuzzy", cwd=project)
+    manifest = _manifest(tmp_path / "out")
+    assert manifest["ur"]["status"] == "failed"
+    assert "error: raw-html: '<img src=x onerror=alert(1)>' is HTML" in manifest["ur"]["reason"]
+    assert manifest["bn"]["status"] == "published" and result.code == 1
+
+
+def test_escaping_holds_even_without_the_check(project):
+    """The renderer escapes whatever a catalog holds (defence in depth behind `check`)."""
+    from guidebuilder.config import load_project
+    from guidebuilder.render import PageLinks, render_page
+    from guidebuilder.source import read_guide
+    from guidebuilder.translate import load_translation
+
+    po = project / "locales/bn/LC_MESSAGES/fixture.po"
+    po.write_text(po.read_text().replace('msgstr "নিরাপদে থাকুন।"', 'msgstr "<script>alert(1)</script>"'))
+    proj = load_project(project)
+    html, _ = render_page(read_guide(proj.root, "fixture"), load_translation(proj, "fixture", "bn"), "en", "web",
+                          "", PageLinks([]))
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("content,expected", [
+    (b"", "locales/bn/LC_MESSAGES/fixture.po:1: error: po-syntax: catalog is empty; run 'guidebuilder update' to recreate it"),
+    (b'msgid ""\nmsgstr "Content-Type: text/plain; charset=ISO-8859-1\\n"\n\nmsgid "Name"\nmsgstr "N\xe1me"\n',
+     "locales/bn/LC_MESSAGES/fixture.po:5: error: po-syntax: not valid UTF-8; save the file as UTF-8 "
+     "(Content-Type: text/plain; charset=UTF-8)"),
+])
+def test_broken_catalog_fails_its_language_only_and_keeps_earlier_outputs(project, cli, tmp_path, content, expected):
+    out = tmp_path / "out"
+    assert cli("build-guides", "--out", str(out), "--quiet", cwd=project).code == 0
+    pdf = out / "fixture/bn/fixture-bn.pdf"
+    before = pdf.read_bytes(), (out / "fixture/bn/index.html").read_bytes()
+    (project / "locales/bn/LC_MESSAGES/fixture.po").write_bytes(content)
+    result = cli("build-guides", "--out", str(out), "--quiet", cwd=project)
+    assert result.code == 1
+    manifest = _manifest(out)
+    assert manifest["bn"]["status"] == "failed"
+    assert manifest["bn"]["reason"] == expected
+    assert manifest["ur"]["status"] == manifest["en"]["status"] == "published"
+    assert (pdf.read_bytes(), (out / "fixture/bn/index.html").read_bytes()) == before
+
+
+def test_enormous_catalog_is_refused(project, cli):
+    po = project / "locales/bn/LC_MESSAGES/fixture.po"
+    with po.open("ab") as handle:
+        handle.write(b"# " + b"x" * (21 * 1024 * 1024) + b"\n")
+    result = cli("check", cwd=project)
+    assert ("locales/bn/LC_MESSAGES/fixture.po:1: error: po-syntax: catalog is 21 MB, over the 20 MB limit; "
+            "is this the right file?") in result.stdout
+
+
+def test_killed_build_leaves_no_partial_outputs_and_next_build_recovers(project, tmp_path):
+    out = tmp_path / "out"
+    env = {**os.environ, "GUIDEBUILDER_CACHE": str(tmp_path / "cache")}  # a cold cache: a slow first build
+    proc = subprocess.Popen([sys.executable, "-m", "guidebuilder", "build-guides", "--out", str(out), "--quiet",
+                             "--jobs", "1"], cwd=project, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(out.rglob("*.pdf")):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    published = [p for p in out.rglob("*") if p.is_file() and ".guidebuilder" not in p.parts]
+    assert published, "the build was killed before it wrote anything"
+    for path in published:
+        data = path.read_bytes()
+        if path.suffix == ".pdf":
+            assert data.rstrip().endswith(b"%%EOF"), path
+        elif path.suffix == ".html":
+            assert data.rstrip().endswith(b"</html>"), path
+    assert not (out / "manifest.json").exists()  # the manifest is written last
+    done = subprocess.run([sys.executable, "-m", "guidebuilder", "build-guides", "--out", str(out), "--quiet"],
+                          cwd=project, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert {l["status"] for l in _manifest(out).values()} == {"published"}
+    assert not list((out / ".guidebuilder").glob("tmp/*"))
