@@ -242,7 +242,8 @@ def _assets(guide: Guide, lang: str) -> list[str]:
 def _project_settings(project: Project) -> dict:
     return {"source_language": project.source_language, "languages": list(project.languages),
             "min_coverage": project.min_coverage, "paper": project.paper,
-            "guide_settings": project.guide_settings}
+            "guide_settings": project.guide_settings, "url_maps": project.url_maps,
+            "locales_root": project.locales_root}
 
 
 def _clean_temp_files(out_dir: Path) -> None:

@@ -29,7 +29,9 @@ os.umask(_UMASK)
 
 def plural_forms(lang: str) -> str:
     """Plural-Forms header for a locale, from Babel's CLDR data."""
-    rule = get_plural(lang)
+    from .locales import facts_for
+
+    rule = get_plural(facts_for(lang).babel)
     return f"nplurals={rule.num_plurals}; plural={rule.plural_expr};"
 
 

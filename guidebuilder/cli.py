@@ -159,7 +159,8 @@ def _progress_printer(quiet: bool):
 @app.command("build-guides")
 def build_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt, lang: Optional[list[str]] = LangOpt,
               format: Optional[list[str]] = typer.Option(None, "--format", "-f", help="pdf or html (repeatable; default both)."),
-              out_dir: Path = typer.Option(Path("build"), "--out", "-o", help="Output folder."),
+              out_dir: Optional[Path] = typer.Option(None, "--out", "-o",
+                                                     help="Output folder (default build/, or build/proof with --proof)."),
               jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel jobs (default: CPU count)."),
               force: bool = typer.Option(False, "--force", help="Rebuild even when inputs are unchanged."),
               include_fuzzy: bool = typer.Option(False, "--include-fuzzy", help="Publish fuzzy translations."),
@@ -181,18 +182,12 @@ def build_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
                 raise GuideError(f"language '{code}' is not configured in guidebuilder.toml; "
                                  f"add it with 'guidebuilder init {code}'")
         slugs = _slugs(proj, guide)
+        out_dir = out_dir or Path("build/proof" if proof else "build")
         out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
         options = BuildOptions(out_dir=out_path, guides=slugs, langs=langs, formats=formats, jobs=jobs,
                                force=force, include_fuzzy=include_fuzzy, proof=proof, paper=paper)
-        progress, hook = _progress_printer(quiet)
-        if progress is None:
-            report = build(proj, slugs, options)
-        else:
-            callback, task = hook
-            total = len(slugs) * len(langs or proj.all_languages())
-            with progress:
-                task["id"] = progress.add_task("", total=total)
-                report = build(proj, slugs, options, progress=callback)
+        total = len(slugs) * len(langs or proj.all_languages())
+        report = _run_build(lambda progress: build(proj, slugs, options, progress), total, quiet)
     except GuideError as exc:
         _fail(exc)
     for warning in report.warnings:
@@ -200,6 +195,37 @@ def build_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
     _summary(report)
     if report.failed:
         raise typer.Exit(1)
+
+
+@app.command("pseudo")
+def pseudo_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
+               out_dir: Path = typer.Option(Path("build/pseudo"), "--out", "-o", help="Output folder."),
+               quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+    """Build pseudo-translations (accented and 40% longer; right to left) to test layout."""
+    from .pseudo import PSEUDO_LOCALES, build_pseudo
+
+    try:
+        proj = load_project(project)
+        slugs = _slugs(proj, guide)
+        options = BuildOptions(out_dir=out_dir if out_dir.is_absolute() else Path.cwd() / out_dir, force=True)
+        report = _run_build(lambda progress: build_pseudo(proj, slugs, options, progress),
+                            len(slugs) * (1 + len(PSEUDO_LOCALES)), quiet)
+    except GuideError as exc:
+        _fail(exc)
+    _summary(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _run_build(run, total: int, quiet: bool):
+    """Run a build with a progress bar unless quiet."""
+    progress, hook = _progress_printer(quiet)
+    if progress is None:
+        return run(None)
+    callback, task = hook
+    with progress:
+        task["id"] = progress.add_task("", total=total)
+        return run(callback)
 
 
 def _summary(report) -> None:

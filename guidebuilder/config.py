@@ -25,6 +25,7 @@ class Project:
     paper: str = "letter"
     guide_settings: dict[str, dict] = field(default_factory=dict)
     url_maps: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> source URL -> localized URL
+    locales_root: Path | None = None  # catalogs somewhere else than <root>/locales (pseudo-locales)
 
     @property
     def guides_dir(self) -> Path:
@@ -32,7 +33,7 @@ class Project:
 
     @property
     def locales_dir(self) -> Path:
-        return self.root / "locales"
+        return self.locales_root or self.root / "locales"
 
     @property
     def fonts_dir(self) -> Path:
@@ -67,6 +68,10 @@ class Project:
 
 
 def _check_locale(code: str, where: str) -> None:
+    from .locales import FACTS
+
+    if code in FACTS:
+        return
     try:
         Locale.parse(code)
     except (UnknownLocaleError, ValueError) as exc:

@@ -118,3 +118,35 @@ def plain_text(nodes: list[Node]) -> str:
         elif node.kind != "footnote":
             parts.append(plain_text(node.children))
     return "".join(parts)
+
+
+def serialize(nodes: list[Node]) -> str:
+    """The message text of parsed nodes: parse(serialize(nodes)) == nodes."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(escape(node))
+        elif node.kind == "strong":
+            out.append(f"**{serialize(node.children)}**")
+        elif node.kind == "em":
+            out.append(f"*{serialize(node.children)}*")
+        elif node.kind == "code":
+            out.append(f"`{node.ref}`")
+        elif node.kind == "footnote":
+            out.append(f"[^{node.ref}]")
+        elif node.kind == "link":
+            out.append(f"[{serialize(node.children)}]{{{node.ref}}}")
+    return "".join(out)
+
+
+def map_text(nodes: list[Node], change) -> list[Node]:
+    """A copy of nodes with change() applied to every text node (markup untouched)."""
+    out: list[Node] = []
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(change(node))
+        elif node.kind in ("code", "footnote"):
+            out.append(node)
+        else:
+            out.append(Span(node.kind, map_text(node.children, change), node.ref))
+    return out

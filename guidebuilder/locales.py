@@ -5,7 +5,7 @@ Every language-specific decision in guidebuilder reads this one table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from babel import Locale
@@ -33,11 +33,14 @@ class LocaleFacts:
     line_height: float = 1.5
     native_name_override: str | None = None
     full_stop: str = "."  # sentence-final punctuation convention
+    babel_code: str | None = None  # CLDR data to use when code is not a CLDR locale (pseudo-locales)
+    isolate_ltr: bool = True  # bidi-isolate Latin runs in right-to-left text
+    pseudo: str | None = None  # "accented" or "rtl" for guidebuilder's pseudo-locales
 
     @property
     def babel(self) -> Locale:
         """The Babel locale."""
-        return Locale.parse(self.code)
+        return Locale.parse(self.babel_code or self.code)
 
     @property
     def bcp47(self) -> str:
@@ -60,7 +63,7 @@ class LocaleFacts:
     @property
     def numbering(self) -> str:
         """CLDR default numbering system, e.g. "beng" for Bangla."""
-        return self.babel.default_numbering_system
+        return "latn" if self.pseudo else self.babel.default_numbering_system
 
     @property
     def counter_style(self) -> str:
@@ -92,6 +95,11 @@ FACTS: dict[str, LocaleFacts] = {
                     full_stop="\u06d4"),
         LocaleFacts("zh_Hant", "Hant", LATIN + ("Noto Sans CJK TC",), justify=False, full_stop="\u3002"),
         LocaleFacts("zh_Hans", "Hans", LATIN + ("Noto Sans CJK SC",), justify=False, full_stop="\u3002"),
+        # Pseudo-locales for testing layout before translations exist (guidebuilder pseudo).
+        LocaleFacts("en_XA", "Latn", LATIN, babel_code="en", native_name_override="Pseudo (accented)",
+                    pseudo="accented"),
+        LocaleFacts("ar_XB", "Latn", LATIN, babel_code="ar", native_name_override="Pseudo (RTL)", justify=False,
+                    isolate_ltr=False, pseudo="rtl"),
     ]
 }
 
@@ -102,6 +110,7 @@ def facts_for(code: str) -> LocaleFacts:
     if code in FACTS:
         return FACTS[code]
     locale = Locale.parse(code)  # raises on unknown identifiers
-    if locale.language in FACTS:
-        return FACTS[locale.language]
+    for key in (f"{locale.language}_{locale.script}", locale.language):
+        if key in FACTS:
+            return replace(FACTS[key], code=code)
     return LocaleFacts(code, "Latn", LATIN)

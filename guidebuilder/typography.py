@@ -82,7 +82,7 @@ class Typesetter:
 
     def __call__(self, text: str) -> Markup:
         text = unicodedata.normalize("NFC", text)
-        if self.facts.direction == "rtl":
+        if self.facts.direction == "rtl" and self.facts.isolate_ltr:
             return Markup("").join(self._isolate(seg) if ltr else self._plain(seg) for seg, ltr in ltr_runs(text))
         return self._plain(text)
 
