@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import logging
 import mimetypes
 from dataclasses import dataclass, field
@@ -27,7 +28,19 @@ def _weasyprint():
 # 14.9.4), which text extraction, search and screen readers use instead.
 _COMPLEX_RANGES = ((0x0590, 0x08FF), (0x0900, 0x0DFF), (0x0E00, 0x0EFF), (0x0F00, 0x109F),
                    (0x1780, 0x17FF), (0x19E0, 0x19FF), (0xA8E0, 0xA8FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
-_INVISIBLE = {0x200B: None, 0x2066: None, 0x2067: None, 0x2068: None, 0x2069: None, 0xFEFF: None}
+_INVISIBLE = dict.fromkeys([0x200B, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF])
+
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def visual_order(text: str, rtl: bool) -> str:
+    """Text in the left-to-right order its glyphs stand on the line (Unicode bidi algorithm, ICU)."""
+    import icu
+
+    bidi = icu.Bidi()
+    bidi.setPara(icu.UnicodeString(text), 1 if rtl else 0)
+    return str(bidi.writeReordered(icu.Bidi.DO_MIRRORING | icu.Bidi.REMOVE_BIDI_CONTROLS))
 
 
 def needs_actual_text(text: str) -> bool:
@@ -44,9 +57,12 @@ def _install_actual_text(weasyprint) -> None:
     original = draw.draw_text
 
     def draw_text(stream, textbox, *args, **kwargs):
-        text = textbox.text.translate(_INVISIBLE)
+        text = textbox.text
         if not needs_actual_text(text):
             return original(stream, textbox, *args, **kwargs)
+        if _RTL.search(text):
+            text = visual_order(text, textbox.style["direction"] == "rtl")
+        text = text.translate(_INVISIBLE)
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
         try:
             return original(stream, textbox, *args, **kwargs)

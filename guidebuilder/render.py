@@ -39,9 +39,9 @@ def ui_strings(lang: str) -> dict[str, str]:
     return {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.msgstr and "fuzzy" not in e.flags}
 
 
-def ui_text(lang: str, msgid: str, **values: object) -> str:
-    """One interface string, translated when the language has it."""
-    return ui_strings(lang).get(msgid, msgid).format(**values)
+def ui_text(lang: str, msgid: str, **values: object) -> Markup:
+    """One interface string, translated when the language has it; values are escaped unless Markup."""
+    return Markup(escape(ui_strings(lang).get(msgid, msgid))).format(**values)
 
 
 @lru_cache(maxsize=1)

@@ -15,9 +15,12 @@ from markupsafe import Markup, escape
 from .locales import LocaleFacts
 
 # A left-to-right run inside right-to-left text: URLs, emails, phone numbers, Latin words.
-_LTR_RUN = re.compile(r"(?:\(\d|[+]?[A-Za-z0-9])[A-Za-z0-9 .,/@:()+\-'_%&?=#~]*")
+_LTR_RUN = re.compile(r"(?:\(\d|[+]?[A-Za-z0-9])[A-Za-z0-9 \u00a0.,/@:()+\-'_%&?=#~]*")
 _TRAILING = " .,:;'-"
-LRI, PDI = "\u2066", "\u2069"
+# A phone number such as "(415) 555-0142" never breaks across lines (UAX 14 keeps "555-0142" whole).
+_PHONE = re.compile(r"(?<!\d)\(\d{3}\) \d{3}-\d{4}(?!\d)")
+NBSP = "\u00a0"
+LRE, PDF = "\u202a", "\u202c"  # left-to-right embedding and its end
 
 
 def _trim_run(run: str) -> str:
@@ -82,6 +85,7 @@ class Typesetter:
 
     def __call__(self, text: str) -> Markup:
         text = unicodedata.normalize("NFC", text)
+        text = _PHONE.sub(lambda m: m.group(0).replace(" ", NBSP), text)
         if self.facts.direction == "rtl" and self.facts.isolate_ltr:
             return Markup("").join(self._isolate(seg) if ltr else self._plain(seg) for seg, ltr in ltr_runs(text))
         return self._plain(text)
@@ -89,8 +93,11 @@ class Typesetter:
     def _isolate(self, run: str) -> Markup:
         if self.target == "web":
             return Markup('<bdi dir="ltr">') + escape(run) + Markup("</bdi>")
-        # WeasyPrint ignores unicode-bidi; Unicode isolates reach Pango's bidi algorithm.
-        return Markup('<span class="ltr" dir="ltr">') + escape(LRI + run + PDI) + Markup("</span>")
+        # WeasyPrint has no unicode-bidi, and an inline element or isolate characters
+        # (U+2066..2069) in an RTL line still come out as "555-0142 (415)" (see
+        # Kozea/WeasyPrint#106 and #2386). An embedding in the same text node keeps
+        # the run in order; the run holds only left-to-right and neutral characters.
+        return escape(LRE + run + PDF)
 
     def _plain(self, text: str) -> Markup:
         mode = self.facts.line_breaking

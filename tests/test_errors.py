@@ -39,7 +39,7 @@ def test_guide_folder_without_guide_md(project, cli):
     assert result.code == 1
     assert result.stderr == ("error: guides/empty/guide.md:1: guide folder has no guide.md; add one or move "
                              "the folder out of guides/\n")
-    assert not (project / "locales").exists()
+    assert not (project / "locales" / "fixture.pot").exists()
 
 
 def test_po_syntax_error(project, cli):
