@@ -169,9 +169,13 @@ def _line_of(data: bytes, needle: str) -> int | None:
     return None if index < 0 else data[:index].count(b"\n") + 1
 
 
-def entry_line(catalog: polib.POFile, entry: polib.POEntry) -> int:
-    """1-based line of an entry's msgid in the file polib read."""
-    return int(getattr(entry, "linenum", 0) or 0)
+def msgstr_line(lines: list[str], entry: polib.POEntry) -> int:
+    """1-based line of an entry's msgstr (where a translator edits) in the file's lines."""
+    start = int(getattr(entry, "linenum", 1) or 1)
+    for index in range(start - 1, len(lines)):
+        if lines[index].startswith("msgstr"):
+            return index + 1
+    return start
 
 
 def merge(po: polib.POFile, pot: polib.POFile) -> polib.POFile:

@@ -15,7 +15,7 @@ from pathlib import Path
 import icu
 import polib
 
-from .catalogs import plural_forms, read_catalog
+from .catalogs import msgstr_line, plural_forms, read_catalog
 from .config import Project
 from .errors import CatalogError
 from .fonts import cmap, facts_families, fonts_for, load_manifest
@@ -115,7 +115,7 @@ class CatalogChecker:
             if "fuzzy" in entry.flags:
                 fuzzy += 1
                 continue
-            line = _msgstr_line(lines, entry.linenum)
+            line = msgstr_line(lines, entry)
             findings.extend(self.check_entry(entry, rel, line))
         header_line = _line_containing(lines, '"Language:') or 1
         if fuzzy:
@@ -209,13 +209,6 @@ def _describe(item: str) -> str:
     kind, _, ref = item.partition(":")
     return {"strong": "**bold**", "em": "*italic*", "code": "`code`",
             "link": f"link [...]{{{ref}}}", "footnote": f"footnote [^{ref}]"}.get(kind, kind)
-
-
-def _msgstr_line(lines: list[str], start: int) -> int:
-    for index in range(max(start - 1, 0), len(lines)):
-        if lines[index].startswith("msgstr"):
-            return index + 1
-    return start
 
 
 def _line_containing(lines: list[str], needle: str) -> int | None:

@@ -120,9 +120,9 @@ class BodyRenderer:
             typeset = self.typeset_source
             src = self.source_facts
             attrs = Markup(' lang="{}" dir="{}"').format(src.bcp47, src.direction)
-            if self.proof:
-                attrs += Markup(' class="untranslated" data-state="{}" data-po="{}:{}"').format(
-                    resolved.state, self.translation.po_rel or "", resolved.po_line or "")
+        if self.proof and resolved.state in ("untranslated", "fuzzy"):
+            where = f"{self.translation.po_rel}:{resolved.po_line}" if resolved.po_line else self.translation.po_rel
+            attrs += Markup(' class="proof-{}" data-proof="{} {}"').format(resolved.state, resolved.state, where or "")
         return self.inline(nodes, message.links, typeset), attrs
 
     def inline(self, nodes: list[Node], links: list[str], typeset: Typesetter) -> Markup:

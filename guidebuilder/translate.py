@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polib
 
-from .catalogs import read_catalog, source_words
+from .catalogs import msgstr_line, read_catalog, source_words
 from .config import Project
 from .extract import _role
 from .source import Message
@@ -32,16 +32,18 @@ class Translation:
     """Lookups of one guide's messages in one language's catalog."""
 
     def __init__(self, lang: str, catalog: polib.POFile | None, po_rel: str | None = None,
-                 include_fuzzy: bool = False):
+                 include_fuzzy: bool = False, lines: list[str] | None = None):
         self.lang = lang
         self.catalog = catalog
         self.po_rel = po_rel
         self.include_fuzzy = include_fuzzy
         self.entries: dict[tuple[str | None, str], polib.POEntry] = {}
+        self.lines: dict[int, int] = {}  # id(entry) -> its msgstr line
         if catalog is not None:
             for entry in catalog:
                 if not entry.obsolete:
                     self.entries[(entry.msgctxt, entry.msgid)] = entry
+                    self.lines[id(entry)] = msgstr_line(lines or [], entry)
 
     @property
     def is_source(self) -> bool:
@@ -61,13 +63,14 @@ class Translation:
         if self.catalog is None:
             return Resolved(message.text, True, "source")
         entry = self.entries.get((None, message.text)) or self.entries.get((_role(message), message.text))
+        line = self.lines.get(id(entry)) if entry is not None else None
         if entry is None or not entry.msgstr:
-            return Resolved(message.text, False, "untranslated", getattr(entry, "linenum", None))
+            return Resolved(message.text, False, "untranslated", line)
         if "fuzzy" in entry.flags:
             if self.include_fuzzy:
-                return Resolved(entry.msgstr, True, "fuzzy", entry.linenum)
-            return Resolved(message.text, False, "fuzzy", entry.linenum)
-        return Resolved(entry.msgstr, True, "translated", entry.linenum)
+                return Resolved(entry.msgstr, True, "fuzzy", line)
+            return Resolved(message.text, False, "fuzzy", line)
+        return Resolved(entry.msgstr, True, "translated", line)
 
 
 def load_translation(project: Project, slug: str, lang: str, include_fuzzy: bool = False) -> Translation:
@@ -78,4 +81,5 @@ def load_translation(project: Project, slug: str, lang: str, include_fuzzy: bool
     rel = project.rel(path)
     if not path.is_file():
         return Translation(lang, polib.POFile(), rel, include_fuzzy)
-    return Translation(lang, read_catalog(path, rel, expect_lang=lang), rel, include_fuzzy)
+    catalog = read_catalog(path, rel, expect_lang=lang)
+    return Translation(lang, catalog, rel, include_fuzzy, path.read_text(encoding="utf-8").splitlines())
