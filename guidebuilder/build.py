@@ -28,7 +28,7 @@ from .check import check_language
 from .config import Project
 from .errors import GuideError
 from .fonts import (cache_root, face_css, facts_families, font_stack, fonts_for, isolate_fontconfig, load_manifest,
-                    page_chars, subset_font)
+                    page_chars, subset_font, SYNTHESIZED_BOLD, cmap)
 from .locales import facts_for
 from .render import PageLinks, format_size, jinja_env, render_page, ui_text
 from .source import Guide, read_guide
@@ -145,12 +145,29 @@ def _css(project: Project, lang: str, source_lang: str, faces: str, paper: str) 
         font_stack=font_stack(facts_families(facts, source)), source_stack=font_stack(source.fonts))
 
 
-def _subset_faces(project: Project, families: tuple[str, ...], chars: set[str], flavor: str | None,
-                  cache: Path) -> list[tuple]:
+def _subset_faces(project: Project, families: tuple[str, ...], chars: dict[int, set[str]], flavor: str | None,
+                  cache: Path, first_match: bool = False) -> list[tuple]:
+    """Subset every face of the families to the characters drawn in its weight.
+
+    With first_match, a face gets only the characters no earlier family of the
+    stack has, as a browser's per-character font matching would draw them.
+    """
     manifest = load_manifest(project)
     out = []
+    taken: dict[int, set[str]] = {400: set(), 700: set()}
     for font in fonts_for(manifest, families):
-        path = subset_font(project, font, chars, flavor, cache)
+        wanted = chars[font.weight]
+        if first_match:
+            covered = {c for c in chars[font.weight] if ord(c) in cmap(project.fonts_dir / font.file)}
+            wanted = covered - taken[font.weight]
+            taken[font.weight] |= covered
+        if flavor == "woff2" and font.weight == 700 and SYNTHESIZED_BOLD & set(font.scripts):
+            continue
+        if flavor == "woff2" and font.weight == 400 and SYNTHESIZED_BOLD & set(font.scripts):
+            wanted = chars[400] | chars[700]
+        if flavor is None:
+            wanted = chars[400] | chars[700]  # WeasyPrint subsets again; one file per face is enough
+        path = subset_font(project, font, wanted, flavor, cache)
         if path is not None:
             out.append((font, path))
     return out
@@ -198,8 +215,10 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
         pdf_bytes = (out_dir / pdf_name).stat().st_size
     if "html" in options.formats:
         links = PageLinks(languages, pdf_name if pdf_bytes else None, pdf_bytes)
-        draft, _ = render_page(guide, translation, source_lang, "web", "", links, options.proof)
-        faces = _subset_faces(project, families, page_chars(draft), "woff2", cache)
+        draft, renderer = render_page(guide, translation, source_lang, "web", "", links, options.proof)
+        # Without fallback blocks the page draws in its own stack only (see _subset_faces).
+        faces = _subset_faces(project, families, page_chars(draft), "woff2", cache,
+                              first_match=not renderer.fallbacks)
         web_faces = [(f, f"fonts/{p.name}", "woff2") for f, p in faces]
         css = _css(project, lang, source_lang, face_css(web_faces), paper)
         html, renderer = render_page(guide, translation, source_lang, "web", css, links, options.proof)

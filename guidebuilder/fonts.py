@@ -15,6 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from html.parser import HTMLParser
+
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
@@ -87,7 +89,9 @@ def cmap(path: Path) -> set[int]:
 def subset_font(project: Project, font: FontFile, chars: set[str], flavor: str | None, cache_dir: Path) -> Path | None:
     """A subset of a bundled font covering chars (and every glyph shaping may need).
 
-    flavor "woff2" gives a web font, None an OpenType file for WeasyPrint.
+    flavor "woff2" gives a web font with the shaping features browsers apply by
+    default (fontTools' list covers Indic conjuncts, Arabic joining, Khmer
+    subscripts); None gives an OpenType file for WeasyPrint with every feature.
     Results are cached by font checksum and character set. None when the font
     has none of the characters.
     """
@@ -95,13 +99,16 @@ def subset_font(project: Project, font: FontFile, chars: set[str], flavor: str |
     wanted = sorted(ord(c) for c in chars if ord(c) in cmap(source))
     if not wanted:
         return None
-    key = hashlib.sha256(f"{font.sha256}:{flavor}:{wanted}".encode()).hexdigest()[:20]
+    key = hashlib.sha256(f"{SUBSET_VERSION}:{font.sha256}:{flavor}:{wanted}".encode()).hexdigest()[:20]
     suffix = ".woff2" if flavor == "woff2" else Path(font.file).suffix
     target = cache_dir / f"{Path(font.file).stem}-{key}{suffix}"
     if target.is_file():
         return target
     options = subset.Options()
-    options.layout_features = ["*"]  # keep every shaping feature: conjuncts, Nastaliq joining
+    if flavor is None:
+        options.layout_features = ["*"]
+    elif CJK & set(font.scripts):
+        options.layout_features = [f for f in options.layout_features if f != "locl"]
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
     options.notdef_outline = True
@@ -122,10 +129,60 @@ def subset_font(project: Project, font: FontFile, chars: set[str], flavor: str |
     return target
 
 
-def page_chars(text: str) -> set[str]:
-    """Characters a page may draw: its text plus digits, Latin and the usual punctuation."""
-    base = set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,:;!?()[]-–—'\"/@%#&*+=…·•")
-    return base | set(text)
+# Drawn by CSS rather than the text: list markers, leaders, page numbers, proof notes.
+BASE_CHARS = set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,:;!?()[]-–—'\"/@%#&*+=_…·•◦▪")
+BOLD_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "th"}
+BOLD_CLASSES = {"callout-title", "organization"}
+# Fonts whose bold face would cost a web page as much as the regular one: CJK
+# (thousands of glyphs) and Nastaliq (its contextual forms pull in most of the
+# font whatever the text). Web pages let the browser synthesize their bold; PDFs
+# use the real bold face.
+SYNTHESIZED_BOLD = {"Hant", "Hans", "Hang", "Kore", "Arab"}
+# CJK faces already map each character to the locale's glyph; their 'locl'
+# alternates for other regions would double a web subset.
+CJK = {"Hant", "Hans", "Hang", "Kore"}
+SUBSET_VERSION = "2"  # bump when subsetting options change: part of the cache key
+
+
+class _TextCollector(HTMLParser):
+    """Characters of a page's body text, split by the weight they are drawn in."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []
+        self.skip = 0
+        self.regular: set[str] = set()
+        self.bold: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script", "head", "title"):
+            self.skip += 1
+        if tag in ("br", "wbr", "img", "meta", "link", "hr", "input"):
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        bold = tag in BOLD_TAGS or bool(classes & BOLD_CLASSES) or "aria-current" in dict(attrs)
+        self.stack.append((tag, bold or bool(self.stack and self.stack[-1][1])))
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script", "head", "title"):
+            self.skip = max(0, self.skip - 1)
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                break
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        (self.bold if self.stack and self.stack[-1][1] else self.regular).update(data)
+
+
+def page_chars(html: str) -> dict[int, set[str]]:
+    """Characters a page draws in each font weight (400, 700), CSS-drawn ones included."""
+    collector = _TextCollector()
+    collector.feed(html)
+    regular = BASE_CHARS | collector.regular
+    return {400: regular, 700: BASE_CHARS | collector.bold}
 
 
 FONTCONFIG = """<?xml version="1.0"?>

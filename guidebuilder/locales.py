@@ -88,13 +88,14 @@ FACTS: dict[str, LocaleFacts] = {
         LocaleFacts("hi", "Deva", ("Noto Sans Devanagari",) + LATIN, line_height=1.65, full_stop="\u0964"),
         LocaleFacts("km", "Khmr", ("Noto Sans Khmer",) + LATIN, line_breaking="icu-words",
                     justify=False, line_height=1.8, full_stop="\u17d4"),
-        LocaleFacts("ko", "Kore", LATIN + ("Noto Sans CJK KR",), line_breaking="keep-all"),
+        # CJK faces carry their own Latin, so a CJK page needs one font family only.
+        LocaleFacts("ko", "Kore", ("Noto Sans CJK KR",) + LATIN, line_breaking="keep-all"),
         LocaleFacts("tl", "Latn", LATIN, native_name_override="Tagalog"),
         LocaleFacts("vi", "Latn", LATIN),
         LocaleFacts("ur", "Arab", ("Noto Nastaliq Urdu",) + LATIN, justify=False, line_height=2.3,
                     full_stop="\u06d4"),
-        LocaleFacts("zh_Hant", "Hant", LATIN + ("Noto Sans CJK TC",), justify=False, full_stop="\u3002"),
-        LocaleFacts("zh_Hans", "Hans", LATIN + ("Noto Sans CJK SC",), justify=False, full_stop="\u3002"),
+        LocaleFacts("zh_Hant", "Hant", ("Noto Sans CJK TC",) + LATIN, justify=False, full_stop="\u3002"),
+        LocaleFacts("zh_Hans", "Hans", ("Noto Sans CJK SC",) + LATIN, justify=False, full_stop="\u3002"),
         # Pseudo-locales for testing layout before translations exist (guidebuilder pseudo).
         LocaleFacts("en_XA", "Latn", LATIN, babel_code="en", native_name_override="Pseudo (accented)",
                     pseudo="accented"),
