@@ -9,7 +9,10 @@ STAMP := $(VENV)/.installed
 # (absent from a fresh Debian), ICU for Khmer word breaks (PyICU builds against it),
 # GNU gettext for catalog layout and msgfmt checks, poppler-utils for the PDF tests.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig \
-	libicu-dev pkg-config g++ gettext poppler-utils
+	libicu-dev pkg-config g++ gettext poppler-utils chromium
+# Commands the browser tests need (axe-core via npm, the Nu HTML checker on Java), installed
+# from Debian only when the machine has none already: command=package.
+APT_COMMANDS := java=default-jre-headless npm=npm
 GB := $(BIN)/guidebuilder
 
 .PHONY: setup system-deps guides catalogs test bench fonts clean
@@ -18,6 +21,7 @@ setup: system-deps $(STAMP)
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for cp in $(APT_COMMANDS); do command -v $${cp%%=*} >/dev/null 2>&1 || missing="$$missing $${cp#*=}"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
 	  echo "note: no apt-get here; install the equivalents of:$$missing"; exit 0; fi; \
@@ -26,10 +30,12 @@ system-deps:
 	echo "installing:$$missing"; \
 	$$SUDO apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing >/dev/null
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tests/browser/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; \
+	else echo "note: npm not found; the browser tests will be skipped"; fi
 	touch $(STAMP)
 
 catalogs: setup

@@ -30,7 +30,7 @@ from .errors import GuideError
 from .fonts import (cache_root, face_css, facts_families, font_stack, fonts_for, isolate_fontconfig, load_manifest,
                     page_chars, subset_font, SYNTHESIZED_BOLD, cmap)
 from .locales import facts_for
-from .render import PageLinks, format_size, jinja_env, render_page, ui_text
+from .render import PageLinks, jinja_env, render_page, size_label, ui_text
 from .source import Guide, read_guide
 from .translate import load_translation
 
@@ -137,11 +137,12 @@ def _job_dir(options: BuildOptions, slug: str, lang: str) -> Path:
     return options.out_dir / slug / lang
 
 
-def _css(project: Project, lang: str, source_lang: str, faces: str, paper: str) -> str:
+def _css(project: Project, lang: str, source_lang: str, faces: str, paper: str, target: str) -> str:
+    """The page's stylesheet: WeasyPrint's paged media for print, browser CSS for the web."""
     facts = facts_for(lang)
     source = facts_for(source_lang)
     return jinja_env().get_template("guide.css.j2").render(
-        facts=facts, source=source, font_faces=faces, paper=paper,
+        facts=facts, source=source, font_faces=faces, paper=paper, target=target,
         font_stack=font_stack(facts_families(facts, source)), source_stack=font_stack(source.fonts))
 
 
@@ -198,7 +199,7 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
         draft, _ = render_page(guide, translation, source_lang, "print", "", PageLinks(languages), options.proof)
         faces = _subset_faces(project, families, page_chars(draft), None, cache)
         css = _css(project, lang, source_lang, face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]),
-                   paper)
+                   paper, "print")
         html, renderer = render_page(guide, translation, source_lang, "print", css, PageLinks(languages),
                                      options.proof)
         from .pdf import write_pdf
@@ -220,7 +221,7 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
         faces = _subset_faces(project, families, page_chars(draft), "woff2", cache,
                               first_match=not renderer.fallbacks)
         web_faces = [(f, f"fonts/{p.name}", "woff2") for f, p in faces]
-        css = _css(project, lang, source_lang, face_css(web_faces), paper)
+        css = _css(project, lang, source_lang, face_css(web_faces), paper, "web")
         html, renderer = render_page(guide, translation, source_lang, "web", css, links, options.proof)
         writes.append((out_dir / "index.html", html.encode("utf-8")))
         for _font, path in faces:
@@ -434,10 +435,9 @@ def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
             if r.slug != slug or r.status != "published":
                 continue
             facts = facts_for(r.lang)
-            size = format_size(r.pdf_bytes, facts) if r.pdf_bytes else None
             rows.append({"lang": facts.bcp47, "dir": facts.direction, "name": facts.native_name,
-                         "html": r.html, "pdf": r.pdf, "pdf_label": ui_text(r.lang, "Download PDF ({size})",
-                                                                           size=size) if size else None})
+                         "html": r.html, "pdf": r.pdf,
+                         "pdf_label": size_label(r.lang, r.pdf_bytes) if r.pdf_bytes else None})
         cards.append({"slug": slug, "title": title, "languages": rows})
     template = jinja_env().get_template("portal.html.j2")
     draft = template.render(cards=cards, lang=source.bcp47, title=ui_text(project.source_language, "Community guides"),

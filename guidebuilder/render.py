@@ -61,6 +61,15 @@ def format_size(size: int, facts: LocaleFacts) -> str:
     return facts.digits(text)
 
 
+def size_label(lang: str, size: int) -> Markup:
+    """"Download PDF (1.2 MB)" in the page's language; the size is isolated so it reads in order in RTL text."""
+    facts = facts_for(lang)
+    text = format_size(size, facts)
+    if facts.direction == "rtl":
+        text = Markup('<bdi dir="ltr">{}</bdi>').format(text)
+    return ui_text(lang, "Download PDF ({size})", size=text)
+
+
 def format_guide_date(value: dt.date, facts: LocaleFacts) -> str:
     """The cover date, formatted by Babel with the locale's native digits."""
     return facts.digits(format_date(value, format="long", locale=facts.babel))
@@ -101,6 +110,8 @@ class BodyRenderer:
         self.fallbacks: list[Resolved] = []
         self.problems: list[str] = []
         self._heading_count = 0
+        levels = [b.attrs["level"] for b in _walk(guide.blocks) if b.kind == "heading"]
+        self.top_level = min(levels, default=1)  # the guide's shallowest heading becomes <h2>
 
     # -- inline -------------------------------------------------------------
     def resolve(self, message: Message) -> tuple[Markup, Markup]:
@@ -164,12 +175,13 @@ class BodyRenderer:
     def block(self, block: Block) -> Markup:
         kind = block.kind
         if kind == "heading":
-            level = min(block.attrs["level"] + 1, 6)  # the guide title is the page's h1
+            depth = block.attrs["level"] - self.top_level + 1  # 1 for the guide's top headings
+            level = min(depth + 1, 6)  # the guide title is the page's h1
             self._heading_count += 1
             anchor = f"s{self._heading_count}"
             html, attrs = self.resolve(block.message)
-            if block.attrs["level"] <= 2:
-                self.toc.append(TocEntry(anchor, block.attrs["level"], html, attrs))
+            if depth <= 2:
+                self.toc.append(TocEntry(anchor, depth, html, attrs))
             return Markup('<h{0} id="{1}"{2}>{3}</h{0}>').format(level, anchor, attrs, html)
         if kind == "paragraph":
             html, attrs = self.resolve(block.message)
@@ -226,6 +238,12 @@ class BodyRenderer:
         return [(label, self.blocks(blocks)) for label, blocks in self.guide.footnotes]
 
 
+def _walk(blocks: list[Block]):
+    for block in blocks:
+        yield block
+        yield from _walk(block.children)
+
+
 def localized_asset(guide_dir: Path, src: str, lang: str) -> str:
     """images/x.<lang>.svg when it exists beside images/x.svg, else src."""
     path = Path(src)
@@ -258,7 +276,7 @@ def render_page(guide: Guide, translation: Translation, source_lang: str, target
     date = guide.meta.get("date")
     pdf_label = None
     if links.pdf_href and links.pdf_bytes is not None:
-        pdf_label = ui_text(lang, "Download PDF ({size})", size=format_size(links.pdf_bytes, facts))
+        pdf_label = size_label(lang, links.pdf_bytes)
     template = jinja_env().get_template("page.html.j2")
     html = template.render(
         target=target, lang_tag=facts.bcp47, dir=facts.direction, facts=facts, css=Markup(css),

@@ -45,3 +45,12 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """Both sample guides in all nine languages, built once for the session."""
+    out = tmp_path_factory.mktemp("site")
+    result = run_cli("build-guides", "--out", str(out), "--quiet", cwd=ROOT)
+    assert result.code == 0, result.stdout + result.stderr
+    return out

@@ -25,15 +25,6 @@ BUNDLED = {f["family"] for f in json.loads((ROOT / "fonts" / "manifest.json").re
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """Both sample guides in all nine languages, built once for the session."""
-    out = tmp_path_factory.mktemp("site")
-    result = run_cli("build-guides", "--out", str(out), "--quiet", cwd=ROOT)
-    assert result.code == 0, result.stdout + result.stderr
-    return out
-
-
-@pytest.fixture(scope="session")
 def manifest(site) -> dict:
     return json.loads((site / "manifest.json").read_text(encoding="utf-8"))
 
