@@ -217,6 +217,22 @@ def pseudo_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt
         raise typer.Exit(1)
 
 
+@app.command("serve")
+def serve_cmd(project: Path = ProjectOpt,
+              out_dir: Path = typer.Option(Path("build"), "--out", "-o", help="Output folder."),
+              port: int = typer.Option(8000, "--port", help="Port on 127.0.0.1 (0: any free port).")) -> None:
+    """Preview on 127.0.0.1, rebuilding what changed whenever a guide, catalog or template is saved."""
+    from .serve import serve
+
+    try:
+        serve(project, out_dir if out_dir.is_absolute() else Path.cwd() / out_dir, port,
+              lambda line: typer.echo(line))
+    except KeyboardInterrupt:
+        pass
+    except GuideError as exc:
+        _fail(exc)
+
+
 def _run_build(run, total: int, quiet: bool):
     """Run a build with a progress bar unless quiet."""
     progress, hook = _progress_printer(quiet)

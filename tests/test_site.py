@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -54,11 +51,9 @@ def test_pages_are_valid_html5(site):
 @pytest.fixture(scope="module")
 def server(site):
     """The built site over HTTP on 127.0.0.1, as a reader's browser fetches it."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    from guidebuilder.serve import start_server
+
+    httpd = start_server(site, 0)
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
 
