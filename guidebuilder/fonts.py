@@ -1,9 +1,10 @@
 """Fonts stage: the bundled font set, per-page subsets, and @font-face rules.
 
-Only fonts in the project's fonts/ are ever used. WeasyPrint runs under a
-fontconfig configuration whose only font folder is fonts/, so a glyph no bundled
-font has shows as a missing glyph instead of silently coming from whatever the
-machine has installed."""
+Only fonts in the project's fonts/ are ever used: pages name them through
+@font-face (subset to the page's characters), and WeasyPrint runs under a
+fontconfig configuration without any font folder, so nothing can come from the
+machine's fonts, and a full bundled font can never shadow the page's subset.
+`guidebuilder check` reports characters no bundled font draws."""
 
 from __future__ import annotations
 
@@ -89,9 +90,10 @@ def cmap(path: Path) -> set[int]:
 def subset_font(project: Project, font: FontFile, chars: set[str], flavor: str | None, cache_dir: Path) -> Path | None:
     """A subset of a bundled font covering chars (and every glyph shaping may need).
 
-    flavor "woff2" gives a web font with the shaping features browsers apply by
-    default (fontTools' list covers Indic conjuncts, Arabic joining, Khmer
-    subscripts); None gives an OpenType file for WeasyPrint with every feature.
+    flavor "woff2" gives a web font, None an OpenType file for WeasyPrint; both
+    keep the shaping features HarfBuzz and browsers apply by default (fontTools'
+    list: Indic conjuncts, Arabic and Nastaliq joining, Khmer subscripts). Fewer
+    glyphs also make smaller PDFs: WeasyPrint keeps glyph ids when it subsets.
     Results are cached by font checksum and character set. None when the font
     has none of the characters.
     """
@@ -105,9 +107,7 @@ def subset_font(project: Project, font: FontFile, chars: set[str], flavor: str |
     if target.is_file():
         return target
     options = subset.Options()
-    if flavor is None:
-        options.layout_features = ["*"]
-    elif CJK & set(font.scripts):
+    if CJK & set(font.scripts):
         options.layout_features = [f for f in options.layout_features if f != "locl"]
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
@@ -141,7 +141,7 @@ SYNTHESIZED_BOLD = {"Hant", "Hans", "Hang", "Kore", "Arab"}
 # CJK faces already map each character to the locale's glyph; their 'locl'
 # alternates for other regions would double a web subset.
 CJK = {"Hant", "Hans", "Hang", "Kore"}
-SUBSET_VERSION = "2"  # bump when subsetting options change: part of the cache key
+SUBSET_VERSION = "3"  # bump when subsetting options change: part of the cache key
 
 
 class _TextCollector(HTMLParser):
@@ -187,9 +187,8 @@ def page_chars(html: str) -> dict[int, set[str]]:
 
 FONTCONFIG = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
-<!-- guidebuilder: only the project's bundled fonts, never the system's. -->
+<!-- guidebuilder: no font folders; pages bring their fonts with @font-face. -->
 <fontconfig>
-  <dir>{fonts}</dir>
   <cachedir>{cache}</cachedir>
 </fontconfig>
 """
@@ -207,7 +206,7 @@ def cache_root() -> Path:
 
 
 def isolate_fontconfig(conf_dir: Path, fonts_dir: Path) -> None:
-    """Point fontconfig at the bundled fonts only (call before WeasyPrint loads)."""
+    """Point fontconfig at a configuration without fonts (call before WeasyPrint loads)."""
     conf_dir.mkdir(parents=True, exist_ok=True)
     conf = conf_dir / "fonts.conf"
     text = FONTCONFIG.format(fonts=escape_xml(str(fonts_dir.resolve())),

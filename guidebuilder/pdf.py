@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 import logging
 import mimetypes
 from dataclasses import dataclass, field
@@ -14,6 +15,9 @@ from .errors import RenderError
 
 
 def _weasyprint():
+    # Our fontconfig has no font folders on purpose (guidebuilder.fonts): every
+    # font comes from @font-face, so WeasyPrint's warning about it is expected.
+    warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
     import weasyprint  # imported late: fontconfig must be isolated first
 
     _install_actual_text(weasyprint)
