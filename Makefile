@@ -50,6 +50,7 @@ test: setup
 	$(BIN)/pytest -q
 
 bench: setup
+	$(BIN)/pip install -q 'psutil>=5'
 	$(BIN)/python benchmarks/bench.py
 
 # Refresh fonts/ from Debian's Noto packages (maintainers only; fonts/ is committed).

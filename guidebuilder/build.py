@@ -443,7 +443,7 @@ def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
     draft = template.render(cards=cards, lang=source.bcp47, title=ui_text(project.source_language, "Community guides"),
                             css="")
     families = tuple(dict.fromkeys(f for code in project.all_languages() for f in facts_for(code).fonts))
-    faces = _subset_faces(project, families, page_chars(draft), "woff2", cache_root() / "fonts")
+    faces = _subset_faces(project, families, page_chars(draft), "woff2", cache_root() / "fonts", first_match=True)
     css = face_css([(f, f"fonts/{p.name}", "woff2") for f, p in faces])
     css += "\n" + jinja_env().get_template("portal.css.j2").render(stack=font_stack(families))
     html = template.render(cards=cards, lang=source.bcp47,

@@ -20,6 +20,7 @@ _TRAILING = " .,:;'-"
 # A phone number such as "(415) 555-0142" never breaks across lines (UAX 14 keeps "555-0142" whole).
 _PHONE = re.compile(r"(?<!\d)\(\d{3}\) \d{3}-\d{4}(?!\d)")
 NBSP = "\u00a0"
+ZWSP = "\u200b"
 LRE, PDF = "\u202a", "\u202c"  # left-to-right embedding and its end
 
 
@@ -104,6 +105,10 @@ class Typesetter:
         if mode == "icu-words":
             cuts = break_opportunities(text, self.facts.code)
             pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+            if self.target == "print":
+                # One text run per line for WeasyPrint (a <wbr> element splits the run in
+                # boxes); U+200B gives Pango the same break opportunity.
+                return escape(ZWSP.join(pieces))
             return Markup("<wbr>").join(escape(piece) for piece in pieces)
         if mode == "keep-all" and self.target == "print":
             # WeasyPrint has no word-break: keep-all; keep each space-separated word on one line.

@@ -1,0 +1,280 @@
+"""guidebuilder benchmark: speed and size against bare WeasyPrint and Chromium, and how it scales.
+
+Run with `make bench`. Every figure is the median of --runs runs; the peers render the same
+HTML files in the same run. Writes benchmarks/results.json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "benchmarks" / ".work"
+GB = [sys.executable, "-m", "guidebuilder"]
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--no-pdf-header-footer"]
+CJK = {"zh_Hant", "ko"}
+
+
+def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of a command and all its children, sampled at 50 Hz."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        try:
+            parent = psutil.Process(proc.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not done.is_set():
+            try:
+                procs = [parent, *parent.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _out, err = proc.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if proc.returncode not in (0,):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
+    return elapsed, peak / 2**20
+
+
+def prepare_project() -> Path:
+    """A copy of the sample project to edit freely."""
+    project = WORK / "project"
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir(parents=True)
+    for name in ("guides", "locales", "guidebuilder.toml"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
+    (project / "fonts").symlink_to(ROOT / "fonts")
+    return project
+
+
+def make_long_guide(project: Path, factor: int) -> str:
+    """guides/long-xN: the sample guide's body repeated N times, translations carried over."""
+    slug = f"long-x{factor}"
+    source = (ROOT / "guides" / "responding-to-hate" / "guide.md").read_text(encoding="utf-8")
+    front, body = re.match(r"(---\n.*?\n---\n)(.*)", source, re.S).groups()
+    body = re.sub(r"\n\[\^1\]:.*", "", body, flags=re.S)  # one footnote definition, at the end
+    footnote = re.search(r"\n\[\^1\]:.*", source, re.S).group(0)
+    target = project / "guides" / slug
+    shutil.copytree(ROOT / "guides" / "responding-to-hate", target)
+    (target / "guide.md").write_text(front + body * factor + footnote, encoding="utf-8")
+    for lang_dir in (project / "locales").iterdir():
+        po = lang_dir / "LC_MESSAGES" / "responding-to-hate.po"
+        if po.is_file():
+            shutil.copy(po, lang_dir / "LC_MESSAGES" / f"{slug}.po")
+    subprocess.run([*GB, "extract", "--guide", slug], cwd=project, check=True, capture_output=True)
+    subprocess.run([*GB, "update", "--guide", slug], cwd=project, check=True, capture_output=True)
+    return slug
+
+
+def edit_one_catalog(project: Path, counter: int) -> None:
+    """A translator's save: one Bangla message changes."""
+    import polib
+
+    path = project / "locales" / "bn" / "LC_MESSAGES" / "responding-to-hate.po"
+    catalog = polib.pofile(str(path))
+    entry = next(e for e in catalog if e.msgid == "Stay safe." or e.comment.startswith("Paragraph"))
+    entry.msgstr = entry.msgstr.rstrip("ক ") + " " + "ক" * (counter + 1)  # no digits: `check` compares numbers
+    catalog.save(str(path))
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 3)
+
+
+def page_count(pdf: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", out).group(1))
+
+
+def bench_builds(project: Path, runs: int) -> dict:
+    """cold, no-op and one-language builds, median of runs."""
+    out = WORK / "build"
+    cold, noop, one, rss = [], [], [], []
+    for index in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        cache = WORK / f"cache-{index}"
+        shutil.rmtree(cache, ignore_errors=True)
+        env = {"GUIDEBUILDER_CACHE": str(cache)}  # a cold font cache too
+        seconds, peak = run_measured([*GB, "build-guides", "--quiet", "--out", str(out)], project, env)
+        cold.append(seconds)
+        rss.append(peak)
+        seconds, _ = run_measured([*GB, "build-guides", "--quiet", "--out", str(out)], project, env)
+        noop.append(seconds)
+        edit_one_catalog(project, index)
+        seconds, _ = run_measured([*GB, "build-guides", "--quiet", "--out", str(out)], project, env)
+        one.append(seconds)
+    return {"cold_s": {"median": median(cold), "runs": cold}, "noop_s": {"median": median(noop), "runs": noop},
+            "one_language_s": {"median": median(one), "runs": one},
+            "cold_peak_rss_mb": {"median": median(rss), "runs": rss}}
+
+
+def bench_peers(runs: int) -> dict:
+    """Bare WeasyPrint and Chromium on the same HTML files, one process per file."""
+    out = WORK / "build"
+    peers_dir = WORK / "peers"
+    shutil.rmtree(peers_dir, ignore_errors=True)
+    peers_dir.mkdir(parents=True)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    weasyprint = Path(sys.executable).parent / "weasyprint"
+    rows = []
+    for guide in manifest["guides"]:
+        for entry in guide["languages"]:
+            html = out / entry["html"]
+            name = f"{guide['slug']}-{entry['lang']}"
+            row = {"guide": guide["slug"], "lang": entry["lang"], "ours_bytes": entry["pdf_bytes"],
+                   "ours_pages": entry["pdf_pages"]}
+            times = []
+            for _ in range(runs):
+                seconds, _ = run_measured([str(weasyprint), str(html), str(peers_dir / f"{name}-weasyprint.pdf")],
+                                          out)
+                times.append(seconds)
+            row["weasyprint_s"] = median(times)
+            row["weasyprint_bytes"] = (peers_dir / f"{name}-weasyprint.pdf").stat().st_size
+            if CHROMIUM:
+                times = []
+                for index in range(runs):
+                    target = peers_dir / f"{name}-chromium.pdf"
+                    seconds, _ = run_measured([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={WORK / 'chromium'}",
+                                               f"--print-to-pdf={target}", html.as_uri()], out)
+                    times.append(seconds)
+                row["chromium_s"] = median(times)
+                row["chromium_bytes"] = (peers_dir / f"{name}-chromium.pdf").stat().st_size
+            rows.append(row)
+    return {"rows": rows, "chromium": CHROMIUM or None}
+
+
+def bench_scale(project: Path, runs: int, factors: list[int]) -> list[dict]:
+    """Seconds per page and peak memory as the guide grows, all languages."""
+    results = []
+    for factor in factors:
+        slug = make_long_guide(project, factor)
+        out = WORK / f"scale-{factor}"
+        times, rss = [], []
+        for _ in range(runs):
+            seconds, peak = run_measured([*GB, "build-guides", "--quiet", "--force", "--format", "pdf",
+                                          "--guide", slug, "--out", str(out)], project)
+            times.append(seconds)
+            rss.append(peak)
+        pages = sum(page_count(p) for p in (out / slug).glob("*/*.pdf"))
+        results.append({"factor": factor, "pages": pages, "seconds": median(times),
+                        "seconds_per_page": round(median(times) / pages, 4), "peak_rss_mb": median(rss),
+                        "runs": times})
+    return results
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    cpu = ""
+    try:
+        cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()).group(1)
+    except (OSError, AttributeError):
+        pass
+    import weasyprint
+
+    pango = subprocess.run(["pkg-config", "--modversion", "pango"], capture_output=True, text=True).stdout.strip()
+    hb_subset = bool(__import__("ctypes.util").util.find_library("harfbuzz-subset"))
+    chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip() if CHROMIUM else None
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "os": platform.platform(), "python": platform.python_version(), "weasyprint": weasyprint.__version__,
+            "pango": pango or None, "libharfbuzz_subset": hb_subset, "chromium": chromium}
+
+
+def targets(builds: dict, peers: dict, scale: list[dict]) -> dict:
+    """Each target of issue 6 with its measured figure and whether it holds."""
+    rows = peers["rows"]
+    weasy_sum = sum(r["weasyprint_s"] for r in rows)
+    cold = builds["cold_s"]["median"]
+    out = {
+        "cold <= 0.6 x summed bare WeasyPrint": {"value": round(cold / weasy_sum, 3), "limit": 0.6},
+        "no-op rebuild <= 0.3 s": {"value": builds["noop_s"]["median"], "limit": 0.3},
+        "one-language rebuild <= 1/5 of cold": {"value": round(builds["one_language_s"]["median"] / cold, 3),
+                                                "limit": 0.2},
+        "peak RSS of cold build <= 500 MB": {"value": builds["cold_peak_rss_mb"]["median"], "limit": 500},
+    }
+    if peers["chromium"]:
+        worst_cjk = max(r["ours_bytes"] / min(r["weasyprint_bytes"], r["chromium_bytes"])
+                        for r in rows if r["lang"] in CJK)
+        worst_other = max(r["ours_bytes"] / min(r["weasyprint_bytes"], r["chromium_bytes"])
+                          for r in rows if r["lang"] not in CJK)
+        out["every CJK PDF <= 0.5 x smaller peer"] = {"value": round(worst_cjk, 3), "limit": 0.5}
+        out["no other PDF larger than smaller peer"] = {"value": round(worst_other, 3), "limit": 1.0}
+    per_page = [s["seconds_per_page"] for s in scale]
+    out["seconds per page flat from 1x to 10x (max/min)"] = {"value": round(max(per_page) / min(per_page), 3),
+                                                           "limit": 1.5}
+    for item in out.values():
+        item["holds"] = item["value"] <= item["limit"]
+    return out
+
+
+def main() -> int:
+    """Run every benchmark and write benchmarks/results.json."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scale", default="1,3,10", help="guide length factors")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    project = prepare_project()
+    print(f"machine: {json.dumps(machine())}", flush=True)
+    builds = bench_builds(project, args.runs)
+    print(f"builds: {json.dumps(builds)}", flush=True)
+    peers = bench_peers(args.runs)
+    print(f"peers: {len(peers['rows'])} files", flush=True)
+    scale = bench_scale(project, args.runs, [int(f) for f in args.scale.split(",")])
+    print(f"scale: {json.dumps(scale)}", flush=True)
+    results = {"runs": args.runs, "machine": machine(), "builds": builds, "peers": peers, "scale": scale,
+               "targets": targets(builds, peers, scale)}
+    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
+                                                      encoding="utf-8")
+    print_table(results)
+    return 0
+
+
+def print_table(results: dict) -> None:
+    """The figures as a reader of the README sees them."""
+    b = results["builds"]
+    print(f"\ncold {b['cold_s']['median']} s, no-op {b['noop_s']['median']} s, one language "
+          f"{b['one_language_s']['median']} s, peak RSS {b['cold_peak_rss_mb']['median']} MB")
+    print(f"{'guide':24} {'lang':8} {'ours KB':>8} {'weasy s':>8} {'weasy KB':>9} {'chrome s':>9} {'chrome KB':>10}")
+    for r in results["peers"]["rows"]:
+        print(f"{r['guide']:24} {r['lang']:8} {r['ours_bytes'] // 1024:>8} {r['weasyprint_s']:>8} "
+              f"{r['weasyprint_bytes'] // 1024:>9} {r.get('chromium_s', '-'):>9} "
+              f"{(r.get('chromium_bytes') or 0) // 1024:>10}")
+    for s in results["scale"]:
+        print(f"scale x{s['factor']}: {s['pages']} pages, {s['seconds']} s, {s['seconds_per_page']} s/page, "
+              f"{s['peak_rss_mb']} MB")
+    for name, t in results["targets"].items():
+        print(f"{'OK  ' if t['holds'] else 'MISS'} {name}: {t['value']} (limit {t['limit']})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
