@@ -206,8 +206,9 @@ class BodyRenderer:
             return Markup('<aside class="callout" role="note">\n{}{}\n</aside>').format(
                 title, self.blocks(block.children))
         if kind == "image":
-            html, attrs = self.resolve(block.message)
-            alt = Markup(html).striptags()
+            _html, attrs = self.resolve(block.message)  # records fallback and proof state
+            resolved = self.translation.resolve(block.message)
+            alt = unicodedata.normalize("NFC", parse_plain(resolved.text if resolved.translated else block.message.text))
             src = localized_asset(self.guide.abs_dir, block.attrs["src"], self.translation.lang)
             return Markup('<figure class="image"><img src="{}" alt="{}"{}></figure>').format(src, alt, attrs)
         if kind == "rule":
