@@ -9,7 +9,6 @@ killed build leaves the previous outputs intact.
 
 from __future__ import annotations
 
-import ctypes.util
 import hashlib
 import json
 import multiprocessing
@@ -17,8 +16,7 @@ import os
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
-from importlib import resources
+from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
@@ -32,93 +30,9 @@ from .fonts import (cache_root, face_css, facts_families, font_stack, fonts_for,
 from .locales import facts_for
 from .render import PageLinks, jinja_env, render_page, size_label, ui_text
 from .source import Guide, read_guide
+from .state import (STATE_DIR, BuildOptions, BuildReport, LanguageResult, _hash_tree, harfbuzz_subset_warning,
+                    last_build_record, load_state, package_digest)
 from .translate import load_translation
-
-STATE_DIR = ".guidebuilder"
-
-
-@dataclass
-class BuildOptions:
-    """What to build and how."""
-
-    out_dir: Path
-    guides: list[str] | None = None
-    langs: list[str] | None = None
-    formats: tuple[str, ...] = ("pdf", "html")
-    jobs: int = 0
-    force: bool = False
-    include_fuzzy: bool = False
-    proof: bool = False
-    paper: str | None = None
-
-
-@dataclass
-class LanguageResult:
-    """One guide x language in the manifest."""
-
-    slug: str
-    lang: str
-    dir: str
-    status: str  # published, skipped, failed
-    reason: str = ""
-    coverage: float = 0.0
-    html: str | None = None
-    pdf: str | None = None
-    pdf_pages: int | None = None
-    pdf_bytes: int | None = None
-    sha256: str | None = None
-    rebuilt: bool = False
-    seconds: float = 0.0
-
-    def manifest_entry(self) -> dict:
-        entry = asdict(self)
-        for key in ("slug", "rebuilt", "seconds"):
-            entry.pop(key)
-        return entry
-
-
-@dataclass
-class BuildReport:
-    """Everything a build did, for the summary table and the exit code."""
-
-    results: list[LanguageResult] = field(default_factory=list)
-    titles: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    manifest_path: str = ""
-
-    @property
-    def failed(self) -> list[LanguageResult]:
-        return [r for r in self.results if r.status == "failed"]
-
-
-def harfbuzz_subset_warning() -> str | None:
-    """One line when libharfbuzz-subset is missing (WeasyPrint then subsets with fontTools, far slower)."""
-    if ctypes.util.find_library("harfbuzz-subset"):
-        return None
-    return ("libharfbuzz-subset is not installed: PDF font subsetting falls back to fontTools and is much "
-            "slower on CJK fonts; install it with 'apt-get install libharfbuzz-subset0'")
-
-
-def _hash_tree(digest: "hashlib._Hash", root: Path) -> None:
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-
-
-_package_digest: str | None = None
-
-
-def package_digest() -> str:
-    """Version and source of guidebuilder itself (code, templates, interface strings)."""
-    global _package_digest
-    if _package_digest is None:
-        digest = hashlib.sha256(__version__.encode())
-        _hash_tree(digest, Path(str(resources.files("guidebuilder"))))
-        _package_digest = digest.hexdigest()
-    return _package_digest
-
 
 def input_key(project: Project, slug: str, lang: str, published: list[str], options: BuildOptions) -> str:
     """Checksum of everything an output depends on."""
@@ -273,14 +187,6 @@ def _clean_temp_files(out_dir: Path) -> None:
         shutil.rmtree(staging)
 
 
-def _load_state(out_dir: Path) -> dict:
-    path = out_dir / STATE_DIR / "state.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
 def build(project: Project, slugs: list[str], options: BuildOptions,
           progress: Callable[[str, LanguageResult | None], None] | None = None) -> BuildReport:
     """Build the guides; returns the report (the caller decides the exit code)."""
@@ -292,7 +198,7 @@ def build(project: Project, slugs: list[str], options: BuildOptions,
     _clean_temp_files(out_dir)
     load_manifest(project)  # fail early when fonts are missing
     langs = options.langs or project.all_languages()
-    state = _load_state(out_dir)
+    state = load_state(out_dir)
     jobs: list[tuple[str, str, list[str], str]] = []
     planned: dict[tuple[str, str], LanguageResult] = {}
     for slug in slugs:
@@ -358,6 +264,7 @@ def build(project: Project, slugs: list[str], options: BuildOptions,
             new_state.pop(f"{slug}/{lang}", None)
     report.results = [results[(slug, lang)] for slug in slugs for lang in langs if (slug, lang) in results]
     _write_site(project, out_dir, report, langs)
+    new_state["last_build"] = last_build_record(project, slugs, options, report)
     state_bytes = (json.dumps(new_state, indent=1, sort_keys=True) + "\n").encode()
     state_path = out_dir / STATE_DIR / "state.json"
     if not state_path.is_file() or state_path.read_bytes() != state_bytes:

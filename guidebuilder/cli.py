@@ -12,14 +12,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .build import BuildOptions, build
-from .check import check_project
-from .config import load_project
+from .config import guide_slugs, load_project
 from .errors import GuideError
-from .extract import extract
-from .source import guide_slugs
-from .stats import collect_stats, stats_json
-from .update import init_language, update
+from .state import BuildOptions
+
+# Stage modules are imported inside the commands: a build with nothing to do
+# answers from its state file without loading WeasyPrint, ICU or the catalogs.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Publish multilingual resource guides: Markdown to gettext catalogs to PDF and HTML.")
@@ -52,6 +50,8 @@ def _slugs(project, guides: Optional[list[str]]) -> list[str]:
 @app.command("extract")
 def extract_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt) -> None:
     """Write locales/<slug>.pot for every guide."""
+    from .extract import extract
+
     try:
         proj = load_project(project)
         for result in extract(proj, _slugs(proj, guide)):
@@ -65,6 +65,8 @@ def extract_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOp
 def update_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt, lang: Optional[list[str]] = LangOpt,
                check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if any catalog is stale.")) -> None:
     """Merge each .pot into every language's .po (fuzzy matches, obsolete entries kept)."""
+    from .update import update
+
     try:
         proj = load_project(project)
         results = update(proj, _slugs(proj, guide), lang or proj.languages, check=check)
@@ -86,6 +88,8 @@ def update_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt
 def init_cmd(language: str = typer.Argument(..., help="CLDR locale identifier, e.g. ne or zh_Hans."),
              project: Path = ProjectOpt) -> None:
     """Add a language: list it in guidebuilder.toml and create its catalogs."""
+    from .update import init_language
+
     try:
         proj = load_project(project)
         for r in init_language(proj, language, guide_slugs(proj.root)):
@@ -98,6 +102,8 @@ def init_cmd(language: str = typer.Argument(..., help="CLDR locale identifier, e
 def stats_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt, lang: Optional[list[str]] = LangOpt,
               format: str = typer.Option("text", "--format", help="text or json")) -> None:
     """Translated / fuzzy / untranslated messages and words, per guide and language."""
+    from .stats import collect_stats, stats_json
+
     try:
         proj = load_project(project)
         rows = collect_stats(proj, _slugs(proj, guide), lang or proj.languages)
@@ -122,6 +128,8 @@ def check_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
               format: str = typer.Option("text", "--format", help="text or json"),
               strict: bool = typer.Option(False, "--strict", help="Fail on warnings too.")) -> None:
     """Translation QA: markup, links, numbers, glyphs, punctuation; findings name the .po line."""
+    from .check import check_project
+
     try:
         proj = load_project(project)
         findings = check_project(proj, _slugs(proj, guide), lang or proj.languages)
@@ -186,8 +194,14 @@ def build_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
         out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
         options = BuildOptions(out_dir=out_path, guides=slugs, langs=langs, formats=formats, jobs=jobs,
                                force=force, include_fuzzy=include_fuzzy, proof=proof, paper=paper)
-        total = len(slugs) * len(langs or proj.all_languages())
-        report = _run_build(lambda progress: build(proj, slugs, options, progress), total, quiet)
+        from .state import unchanged_report
+
+        report = unchanged_report(proj, slugs, options)
+        if report is None:
+            from .build import build
+
+            total = len(slugs) * len(langs or proj.all_languages())
+            report = _run_build(lambda progress: build(proj, slugs, options, progress), total, quiet)
     except GuideError as exc:
         _fail(exc)
     for warning in report.warnings:

@@ -6,8 +6,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
-
 from .errors import ConfigError
 
 CONFIG_NAME = "guidebuilder.toml"
@@ -68,6 +66,8 @@ class Project:
 
 
 def _check_locale(code: str, where: str) -> None:
+    from babel import Locale, UnknownLocaleError
+
     from .locales import FACTS
 
     if code in FACTS:
@@ -101,3 +101,11 @@ def load_project(root: Path | str = ".") -> Project:
     for code in project.all_languages():
         _check_locale(code, CONFIG_NAME)
     return project
+
+
+def guide_slugs(project_dir: Path) -> list[str]:
+    """Every folder under guides/, sorted."""
+    root = project_dir / "guides"
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))

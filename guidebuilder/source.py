@@ -17,6 +17,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .config import guide_slugs  # noqa: F401  (re-exported)
 from .errors import SourceError
 from .inline import MarkupError, escape, parse, signature
 
@@ -355,9 +356,3 @@ def _all(blocks: list[Block], footnotes: list[tuple[str, list[Block]]]) -> list[
     return guide.messages()
 
 
-def guide_slugs(project_dir: Path) -> list[str]:
-    """Every folder under guides/, sorted."""
-    root = project_dir / "guides"
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
