@@ -49,7 +49,12 @@ guides: catalogs
 test: setup
 	$(BIN)/pytest -q
 
+# The peers (bare WeasyPrint, Chromium) render with system fonts: Debian's Noto packages.
 bench: setup
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  for p in fonts-noto-core fonts-noto-cjk chromium; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; fi; \
+	else echo "note: install fonts-noto-core, fonts-noto-cjk and chromium for the peers"; fi
 	$(BIN)/pip install -q 'psutil>=5'
 	$(BIN)/python benchmarks/bench.py
 

@@ -138,18 +138,46 @@ def bench_builds(project: Path, runs: int) -> dict:
             "cold_peak_rss_mb": {"median": median(rss), "runs": rss}}
 
 
-def bench_peers(runs: int) -> dict:
-    """Bare WeasyPrint and Chromium on the same HTML files, one process per file."""
+def peer_pages(project: Path) -> dict[tuple[str, str], Path]:
+    """The HTML guidebuilder typesets, written without its @font-face rules (so with system fonts).
+
+    The files sit in their guide's folder, where their images are.
+    """
+    from guidebuilder.build import _css
+    from guidebuilder.config import load_project
+    from guidebuilder.render import PageLinks, render_page
+    from guidebuilder.source import guide_slugs, read_guide
+    from guidebuilder.translate import load_translation
+
+    proj = load_project(project)
+    pages = {}
+    for slug in guide_slugs(proj.root):
+        if slug.startswith("long-"):
+            continue
+        guide = read_guide(proj.root, slug)
+        for lang in proj.all_languages():
+            css = _css(proj, lang, proj.source_language, "", proj.paper, "print")
+            html, _ = render_page(guide, load_translation(proj, slug, lang), proj.source_language, "print", css,
+                                  PageLinks([]))
+            path = guide.abs_dir / f"peer-{lang}.html"
+            path.write_text(html, encoding="utf-8")
+            pages[(slug, lang)] = path
+    return pages
+
+
+def bench_peers(project: Path, runs: int) -> dict:
+    """Bare WeasyPrint and Chromium on the same HTML, one process per file, system fonts, default options."""
     out = WORK / "build"
     peers_dir = WORK / "peers"
     shutil.rmtree(peers_dir, ignore_errors=True)
     peers_dir.mkdir(parents=True)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     weasyprint = Path(sys.executable).parent / "weasyprint"
+    pages = peer_pages(project)
     rows = []
     for guide in manifest["guides"]:
         for entry in guide["languages"]:
-            html = out / entry["html"]
+            html = pages[(guide["slug"], entry["lang"])]
             name = f"{guide['slug']}-{entry['lang']}"
             row = {"guide": guide["slug"], "lang": entry["lang"], "ours_bytes": entry["pdf_bytes"],
                    "ours_pages": entry["pdf_pages"]}
@@ -201,12 +229,15 @@ def machine() -> dict:
         pass
     import weasyprint
 
-    pango = subprocess.run(["pkg-config", "--modversion", "pango"], capture_output=True, text=True).stdout.strip()
+    from weasyprint.text.ffi import pango as pango_lib
+
+    number = pango_lib.pango_version()  # e.g. 15012 for 1.50.12
+    pango = f"{number // 10000}.{number // 100 % 100}.{number % 100}"
     hb_subset = bool(__import__("ctypes.util").util.find_library("harfbuzz-subset"))
     chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip() if CHROMIUM else None
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
             "os": platform.platform(), "python": platform.python_version(), "weasyprint": weasyprint.__version__,
-            "pango": pango or None, "libharfbuzz_subset": hb_subset, "chromium": chromium}
+            "pango": pango, "libharfbuzz_subset": hb_subset, "chromium": chromium}
 
 
 def targets(builds: dict, peers: dict, scale: list[dict]) -> dict:
@@ -247,7 +278,7 @@ def main() -> int:
     print(f"machine: {json.dumps(machine())}", flush=True)
     builds = bench_builds(project, args.runs)
     print(f"builds: {json.dumps(builds)}", flush=True)
-    peers = bench_peers(args.runs)
+    peers = bench_peers(project, args.runs)
     print(f"peers: {len(peers['rows'])} files", flush=True)
     scale = bench_scale(project, args.runs, [int(f) for f in args.scale.split(",")])
     print(f"scale: {json.dumps(scale)}", flush=True)

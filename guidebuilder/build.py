@@ -23,7 +23,7 @@ from typing import Callable
 from . import __version__
 from .catalogs import atomic_write
 from .check import check_language
-from .config import Project
+from .config import Project, guide_slugs
 from .errors import GuideError
 from .fonts import (cache_root, face_css, facts_families, font_stack, fonts_for, isolate_fontconfig, load_manifest,
                     page_chars, subset_font, SYNTHESIZED_BOLD, cmap)
@@ -58,6 +58,13 @@ def _css(project: Project, lang: str, source_lang: str, faces: str, paper: str, 
     return jinja_env().get_template("guide.css.j2").render(
         facts=facts, source=source, font_faces=faces, paper=paper, target=target,
         font_stack=font_stack(facts_families(facts, source)), source_stack=font_stack(source.fonts))
+
+
+def _drawn(html: str, lang: str) -> dict[int, set[str]]:
+    """Characters a page draws per weight, with the locale's digits (list markers and page numbers)."""
+    chars = page_chars(html)
+    digits = set(facts_for(lang).digits("0123456789"))
+    return {weight: found | digits for weight, found in chars.items()}
 
 
 def _subset_faces(project: Project, families: tuple[str, ...], chars: dict[int, set[str]], flavor: str | None,
@@ -111,7 +118,7 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
     pdf_bytes = None
     if "pdf" in options.formats:
         draft, _ = render_page(guide, translation, source_lang, "print", "", PageLinks(languages), options.proof)
-        faces = _subset_faces(project, families, page_chars(draft), None, cache)
+        faces = _subset_faces(project, families, _drawn(draft, lang), None, cache)
         css = _css(project, lang, source_lang, face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]),
                    paper, "print")
         html, renderer = render_page(guide, translation, source_lang, "print", css, PageLinks(languages),
@@ -132,7 +139,7 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
         links = PageLinks(languages, pdf_name if pdf_bytes else None, pdf_bytes)
         draft, renderer = render_page(guide, translation, source_lang, "web", "", links, options.proof)
         # Without fallback blocks the page draws in its own stack only (see _subset_faces).
-        faces = _subset_faces(project, families, page_chars(draft), "woff2", cache,
+        faces = _subset_faces(project, families, _drawn(draft, lang), "woff2", cache,
                               first_match=not renderer.fallbacks)
         web_faces = [(f, f"fonts/{p.name}", "woff2") for f, p in faces]
         css = _css(project, lang, source_lang, face_css(web_faces), paper, "web")
@@ -143,14 +150,15 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
         for asset in _assets(guide, lang):
             writes.append((out_dir / asset, (guide.abs_dir / asset).read_bytes()))
         result.html = f"{slug}/{lang}/index.html"
-        keep = {path for path, _ in writes}
-        for stale in (out_dir / "fonts").glob("*") if (out_dir / "fonts").is_dir() else []:
-            if stale not in keep:
-                stale.unlink()
     staging = options.out_dir / STATE_DIR / "tmp"
     for path, data in writes:  # gather first, then write
         if not path.is_file() or path.read_bytes() != data:
             atomic_write(path, data, staging)
+    if "html" in options.formats:  # old web fonts go only once the new page is in place
+        keep = {path for path, _ in writes}
+        for stale in (out_dir / "fonts").glob("*"):
+            if stale not in keep:
+                stale.unlink()
     result.seconds = round(time.monotonic() - started, 3)
     return result
 
@@ -201,6 +209,7 @@ def build(project: Project, slugs: list[str], options: BuildOptions,
     state = load_state(out_dir)
     jobs: list[tuple[str, str, list[str], str]] = []
     planned: dict[tuple[str, str], LanguageResult] = {}
+    new_decisions = dict(state.get("decisions", {}))
     for slug in slugs:
         try:
             guide = read_guide(project.root, slug)
@@ -213,27 +222,16 @@ def build(project: Project, slugs: list[str], options: BuildOptions,
         published: list[str] = []
         decisions: dict[str, LanguageResult | None] = {}
         for lang in project.all_languages():
-            errors = [f for f in check_language(project, slug, lang) if f.severity == "error"]
-            if errors:
-                more = f" (and {len(errors) - 1} more; run 'guidebuilder check')" if len(errors) > 1 else ""
-                decisions[lang] = LanguageResult(slug, lang, facts_for(lang).direction, "failed",
-                                                 f"{errors[0]}{more}")
-                continue
-            try:
-                translation = load_translation(project, slug, lang, options.include_fuzzy)
-            except GuideError as exc:
-                decisions[lang] = LanguageResult(slug, lang, facts_for(lang).direction, "failed", str(exc))
-                continue
-            ratio = translation.coverage_of(guide.messages())
-            threshold = project.min_coverage_for(slug)
-            if lang != project.source_language and ratio < threshold:
-                decisions[lang] = LanguageResult(
-                    slug, lang, facts_for(lang).direction, "skipped",
-                    f"translated {ratio:.0%} of the guide's words, below min_coverage {threshold:.0%}",
-                    coverage=round(ratio, 4))
-                continue
-            decisions[lang] = None
-            published.append(lang)
+            dkey = decision_key(project, slug, lang, options)
+            remembered = state.get("decisions", {}).get(f"{slug}/{lang}")
+            if remembered and remembered["key"] == dkey and not options.force:
+                decided = LanguageResult(**remembered["result"]) if remembered["result"] else None
+            else:
+                decided = _decide(project, guide, lang, options)
+            new_decisions[f"{slug}/{lang}"] = {"key": dkey, "result": asdict(decided) if decided else None}
+            decisions[lang] = decided
+            if decided is None:
+                published.append(lang)
         for lang in langs:
             decided = decisions.get(lang)
             if decided is not None:
@@ -263,13 +261,71 @@ def build(project: Project, slugs: list[str], options: BuildOptions,
         else:
             new_state.pop(f"{slug}/{lang}", None)
     report.results = [results[(slug, lang)] for slug in slugs for lang in langs if (slug, lang) in results]
-    _write_site(project, out_dir, report, langs)
     new_state["last_build"] = last_build_record(project, slugs, options, report)
+    new_state["decisions"] = new_decisions
+    new_state["titles"] = {**state.get("titles", {}), **report.titles}
+    site = _whole_site(project, report, new_state)
+    _write_site(project, out_dir, site, langs)
+    report.manifest_path = site.manifest_path
     state_bytes = (json.dumps(new_state, indent=1, sort_keys=True) + "\n").encode()
     state_path = out_dir / STATE_DIR / "state.json"
     if not state_path.is_file() or state_path.read_bytes() != state_bytes:
         atomic_write(state_path, state_bytes)
     return report
+
+
+def decision_key(project: Project, slug: str, lang: str, options: BuildOptions) -> str:
+    """Checksum of what decides whether a language is published: its catalog, the guide, the checks."""
+    digest = hashlib.sha256(package_digest().encode())
+    _hash_tree(digest, project.guides_dir / slug)
+    for path in (project.po_path(lang, slug), project.fonts_dir / "manifest.json", project.config_path):
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    digest.update(json.dumps([lang, options.include_fuzzy]).encode())
+    return digest.hexdigest()
+
+
+def _decide(project: Project, guide: Guide, lang: str, options: BuildOptions) -> LanguageResult | None:
+    """None when the language is published; else why it is skipped or failed (check errors, coverage)."""
+    slug = guide.slug
+    errors = [f for f in check_language(project, slug, lang, options.include_fuzzy) if f.severity == "error"]
+    if errors:
+        more = f" (and {len(errors) - 1} more; run 'guidebuilder check')" if len(errors) > 1 else ""
+        return LanguageResult(slug, lang, facts_for(lang).direction, "failed", f"{errors[0]}{more}")
+    try:
+        translation = load_translation(project, slug, lang, options.include_fuzzy)
+    except GuideError as exc:
+        return LanguageResult(slug, lang, facts_for(lang).direction, "failed", str(exc))
+    ratio = translation.coverage_of(guide.messages())
+    threshold = project.min_coverage_for(slug)
+    if lang != project.source_language and ratio < threshold:
+        return LanguageResult(slug, lang, facts_for(lang).direction, "skipped",
+                              f"translated {ratio:.0%} of the guide's words, below min_coverage {threshold:.0%}",
+                              coverage=round(ratio, 4))
+    return None
+
+
+def _whole_site(project: Project, report: BuildReport, state: dict) -> BuildReport:
+    """This build's results plus what earlier builds left for the guides and languages it did not touch.
+
+    A build of one guide or one language must not drop the others from the manifest and portal.
+    """
+    built = {(r.slug, r.lang): r for r in report.results}
+    results = []
+    titles = {}
+    for slug in guide_slugs(project.root):
+        for lang in project.all_languages():
+            result = built.get((slug, lang))
+            if result is None:
+                record = state.get(f"{slug}/{lang}", {}).get("record")
+                decided = state.get("decisions", {}).get(f"{slug}/{lang}", {}).get("result")
+                if record:
+                    result = LanguageResult(slug=slug, **record)
+                elif decided:
+                    result = LanguageResult(**decided)
+            if result is not None:
+                results.append(result)
+                titles[slug] = report.titles.get(slug) or state.get("titles", {}).get(slug, slug)
+    return BuildReport(results=results, titles=titles, warnings=report.warnings, manifest_path=report.manifest_path)
 
 
 def _record(result: LanguageResult) -> dict:

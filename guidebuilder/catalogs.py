@@ -203,6 +203,8 @@ def merge(po: polib.POFile, pot: polib.POFile) -> polib.POFile:
         if previous is not None:
             unused.pop(key, None)
             entry.msgstr = previous.msgstr
+            entry.msgstr_plural = dict(previous.msgstr_plural)
+            entry.tcomment = previous.tcomment  # the translator's own notes
             entry.flags = [f for f in previous.flags]
             if "fuzzy" in entry.flags:
                 entry.previous_msgid = previous.previous_msgid
@@ -218,12 +220,13 @@ def merge(po: polib.POFile, pot: polib.POFile) -> polib.POFile:
             source = candidates.pop(close[0])
             unused.pop((source.msgctxt, source.msgid), None)
             entry.msgstr = source.msgstr
+            entry.tcomment = source.tcomment
             entry.flags = ["fuzzy"]
             entry.previous_msgid = source.msgid
             if source.msgctxt != template.msgctxt:
                 entry.previous_msgctxt = source.msgctxt
     for gone in unused.values():
-        if gone.msgstr:
+        if gone.msgstr or any(gone.msgstr_plural.values()):
             gone.obsolete = True
             gone.occurrences = []
             gone.previous_msgid = None

@@ -96,7 +96,7 @@ class CatalogChecker:
         for font in fonts_for(manifest, families):
             self.coverage |= cmap(project.fonts_dir / font.file)
 
-    def check_file(self, path: Path) -> list[Finding]:
+    def check_file(self, path: Path, include_fuzzy: bool = False) -> list[Finding]:
         """Findings for one .po file (the file is read, never written)."""
         rel = self.project.rel(path)
         try:
@@ -114,7 +114,8 @@ class CatalogChecker:
                 continue
             if "fuzzy" in entry.flags:
                 fuzzy += 1
-                continue
+                if not include_fuzzy:  # not published, so not checked
+                    continue
             line = msgstr_line(lines, entry)
             findings.extend(self.check_entry(entry, rel, line))
         header_line = _line_containing(lines, '"Language:') or 1
@@ -129,11 +130,16 @@ class CatalogChecker:
     def check_header(self, catalog: polib.POFile, rel: str, lines: list[str]) -> list[Finding]:
         expected = plural_forms(self.lang)
         declared = catalog.metadata.get("Plural-Forms", "")
-        if re.sub(r"\s+", "", declared) != re.sub(r"\s+", "", expected):
-            line = _line_containing(lines, '"Plural-Forms:') or 1
-            return [Finding(rel, line, "error", "header",
-                            f"Plural-Forms is '{declared or '(missing)'}'; for {self.lang} it must be '{expected}'")]
-        return []
+        if re.sub(r"\s+", "", declared) == re.sub(r"\s+", "", expected):
+            return []
+        line = _line_containing(lines, '"Plural-Forms:') or 1
+        count = re.search(r"nplurals\s*=\s*(\d+)", declared)
+        if count and count.group(1) == re.search(r"nplurals=(\d+)", expected).group(1):
+            # Same number of forms, another formula (GNU gettext's and CLDR's differ for some languages).
+            return [Finding(rel, line, "warning", "header",
+                            f"Plural-Forms is '{declared}'; CLDR gives '{expected}' for {self.lang}")]
+        return [Finding(rel, line, "error", "header",
+                        f"Plural-Forms is '{declared or '(missing)'}'; for {self.lang} it must be '{expected}'")]
 
     def check_entry(self, entry: polib.POEntry, rel: str, line: int) -> list[Finding]:
         out: list[Finding] = []
@@ -218,7 +224,7 @@ def _line_containing(lines: list[str], needle: str) -> int | None:
     return None
 
 
-def check_language(project: Project, slug: str, lang: str) -> list[Finding]:
+def check_language(project: Project, slug: str, lang: str, include_fuzzy: bool = False) -> list[Finding]:
     """Findings for one guide's catalog in one language (none for the source language)."""
     if lang == project.source_language:
         return []
@@ -226,7 +232,7 @@ def check_language(project: Project, slug: str, lang: str) -> list[Finding]:
     if not path.is_file():
         return []
     url_map = project.url_maps.get(lang, {})
-    return CatalogChecker(project, lang, url_map).check_file(path)
+    return CatalogChecker(project, lang, url_map).check_file(path, include_fuzzy)
 
 
 def check_project(project: Project, slugs: list[str], langs: list[str]) -> list[Finding]:

@@ -85,7 +85,7 @@ def update_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt
 
 
 @app.command("init")
-def init_cmd(language: str = typer.Argument(..., help="CLDR locale identifier, e.g. ne or zh_Hans."),
+def init_cmd(language: str = typer.Argument(..., help="CLDR locale identifier, e.g. es or zh_Hans."),
              project: Path = ProjectOpt) -> None:
     """Add a language: list it in guidebuilder.toml and create its catalogs."""
     from .update import init_language

@@ -76,6 +76,12 @@ def _check_locale(code: str, where: str) -> None:
         Locale.parse(code)
     except (UnknownLocaleError, ValueError) as exc:
         raise ConfigError(f"'{code}' is not a CLDR locale identifier (examples: bn, zh_Hant, ur)", where) from exc
+    from .locales import facts_for
+
+    try:
+        facts_for(code)
+    except ValueError as exc:
+        raise ConfigError(str(exc), where) from exc
 
 
 def load_project(root: Path | str = ".") -> Project:

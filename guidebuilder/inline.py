@@ -15,6 +15,7 @@ ESCAPABLE = "\\*`[]"
 
 _TOKEN = re.compile(
     r"\\(?P<esc>[\\*`\[\]])"
+    r"|(?P<both>\*\*\*)"
     r"|(?P<strong>\*\*)"
     r"|(?P<em>\*)"
     r"|`(?P<code>[^`]*)`"
@@ -64,6 +65,17 @@ def parse(text: str) -> list[Node]:
         kind = match.lastgroup
         if kind == "esc":
             add_text(match.group("esc"))
+        elif kind == "both":  # "***": close bold and italic together, or open both
+            if {span.kind for span in stack[-2:]} == {"strong", "em"} and len(stack) > 2:
+                del stack[-2:]
+            elif stack[-1].kind in ("strong", "em"):
+                raise MarkupError("'***' closes inside another span; close spans in order")
+            else:
+                outer = Span("strong")
+                inner = Span("em")
+                outer.children.append(inner)
+                stack[-1].children.append(outer)
+                stack.extend([outer, inner])
         elif kind in ("strong", "em"):
             if stack[-1].kind == kind:
                 stack.pop()

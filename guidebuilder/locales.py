@@ -114,4 +114,17 @@ def facts_for(code: str) -> LocaleFacts:
     for key in (f"{locale.language}_{locale.script}", locale.language):
         if key in FACTS:
             return replace(FACTS[key], code=code)
+    script = locale.script or _likely_script(locale)
+    if script != "Latn":
+        raise ValueError(f"no typesetting facts for '{code}' ({script} script): add a line for it to the "
+                         "table in guidebuilder/locales.py (fonts, line breaking, punctuation)")
     return LocaleFacts(code, "Latn", LATIN)
+
+
+def _likely_script(locale: Locale) -> str:
+    """The script CLDR's likely subtags give a language, e.g. Deva for ne."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(locale.language, "")
+    parts = likely.split("_")
+    return parts[1] if len(parts) > 1 and len(parts[1]) == 4 else "Latn"

@@ -108,7 +108,6 @@ class BodyRenderer:
         self.typeset_source = Typesetter(source_facts, target)
         self.toc: list[TocEntry] = []
         self.fallbacks: list[Resolved] = []
-        self.problems: list[str] = []
         self._heading_count = 0
         levels = [b.attrs["level"] for b in _walk(guide.blocks) if b.kind == "heading"]
         self.top_level = min(levels, default=1)  # the guide's shallowest heading becomes <h2>
@@ -120,8 +119,7 @@ class BodyRenderer:
         text = resolved.text
         try:
             nodes = parse(text)
-        except MarkupError as exc:
-            self.problems.append(f"{self.translation.po_rel}:{resolved.po_line}: {exc}")
+        except MarkupError:  # `check` stops such a catalog; render the source rather than fail
             resolved = Resolved(message.text, False, "untranslated", resolved.po_line)
             nodes = parse(message.text)
         attrs = Markup("")
@@ -140,7 +138,7 @@ class BodyRenderer:
         out = []
         for node in nodes:
             if isinstance(node, str):
-                out.append(typeset(node))
+                out.append(Markup("<br>").join(typeset(line) for line in node.split("\n")))
             elif node.kind == "strong":
                 out.append(Markup("<strong>{}</strong>").format(self.inline(node.children, links, typeset)))
             elif node.kind == "em":
@@ -150,6 +148,7 @@ class BodyRenderer:
             elif node.kind == "link":
                 index = int(node.ref) - 1
                 href = links[index] if 0 <= index < len(links) else ""
+                href = self.translation.url_map.get(href, href)  # [urls.<lang>] in guidebuilder.toml
                 out.append(Markup('<a href="{}">{}</a>').format(href, self.inline(node.children, links, typeset)))
             elif node.kind == "footnote":
                 label = self.footnote_number(node.ref)
@@ -220,8 +219,8 @@ class BodyRenderer:
     def table(self, block: Block) -> Markup:
         aligns = block.attrs["aligns"]
 
-        def cell(tag: str, message: Message, index: int) -> Markup:
-            html, attrs = self.resolve(message)
+        def cell(tag: str, message: Message | None, index: int) -> Markup:
+            html, attrs = self.resolve(message) if message is not None else (Markup(""), Markup(""))
             align = aligns[index] if index < len(aligns) else ""
             css = {"left": "start", "right": "end", "center": "center"}.get(align, "")
             style = Markup(' class="align-{}"').format(css) if css else Markup("")

@@ -29,21 +29,18 @@ def start_server(out_dir: Path, port: int) -> http.server.ThreadingHTTPServer:
     return server
 
 
-def affected(project: Project, changes: set[tuple[object, str]]) -> tuple[set[str] | None, set[str] | None]:
-    """Guides and languages a set of changed paths touches (None: all of them)."""
+def affected(project: Project, changes: set[tuple[object, str]]) -> set[str] | None:
+    """Guides a set of changed paths touches (None: all of them)."""
     slugs: set[str] = set()
-    langs: set[str] = set()
     for _change, raw in changes:
         path = Path(raw).resolve()
         if project.guides_dir.resolve() in path.parents:
             slugs.add(path.relative_to(project.guides_dir.resolve()).parts[0])
-        elif project.locales_dir.resolve() in path.parents and path.suffix == ".po":
-            parts = path.relative_to(project.locales_dir.resolve()).parts
-            langs.add(parts[0])
+        elif project.locales_dir.resolve() in path.parents and path.suffix in (".po", ".pot"):
             slugs.add(path.stem)
         else:  # templates, settings: everything may change
-            return None, None
-    return slugs or None, langs or None
+            return None
+    return slugs or None
 
 
 def serve(root: Path, out_dir: Path, port: int, announce: Callable[[str], None],
@@ -59,11 +56,12 @@ def serve(root: Path, out_dir: Path, port: int, announce: Callable[[str], None],
     try:
         for changes in watch(*[str(p) for p in watched if p.exists()], stop_event=stop):
             project = load_project(root)
-            slugs, langs = affected(project, changes)
+            slugs = affected(project, changes)
             targets = sorted(slugs) if slugs else guide_slugs(project.root)
             targets = [s for s in targets if s in guide_slugs(project.root)]
-            lang_list = sorted(l for l in langs if l in project.all_languages()) if langs else None
-            report = build(project, targets, BuildOptions(out_dir=out_dir, langs=lang_list or None))
+            # Every language of the guides: one catalog's coverage changes the others' language menus,
+            # and the build skips what is unchanged anyway.
+            report = build(project, targets, BuildOptions(out_dir=out_dir))
             _announce_report(report, announce)
     finally:
         server.shutdown()

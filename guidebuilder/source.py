@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import yaml
 from markdown_it import MarkdownIt
@@ -70,7 +71,7 @@ class Guide:
                     found.append(block.message)
                 if block.kind == "table":
                     for row in [block.attrs["header"], *block.attrs["rows"]]:
-                        found.extend(cell for cell in row)
+                        found.extend(cell for cell in row if cell is not None)
                 walk(block.children)
 
         walk(self.blocks)
@@ -95,7 +96,7 @@ def _inline_message(token: Token, line: int, comment: str) -> Message:
         elif kind in ("softbreak",):
             parts.append(" ")
         elif kind == "hardbreak":
-            parts.append("\n")
+            parts.append("\n")  # rendered as <br>
         elif kind in ("strong_open", "strong_close"):
             parts.append("**")
         elif kind in ("em_open", "em_close"):
@@ -108,6 +109,9 @@ def _inline_message(token: Token, line: int, comment: str) -> Message:
         elif kind == "link_close":
             parts.append(f"]{{{len(links)}}}")
         elif kind == "footnote_ref":
+            if "label" not in child.meta:
+                raise SourceError("inline footnotes ^[...] are not supported; write [^1] and a '[^1]: ...' line",
+                                  line=line)
             parts.append(f"[^{child.meta['label']}]")
         elif kind == "image":
             raise SourceError("images must stand alone in their own paragraph", line=line)
@@ -149,7 +153,8 @@ def _safe_href(href: str, line: int) -> str:
 
 
 def _safe_image(src: str, guide_dir: Path, src_path: str, line: int) -> str:
-    """An image path that stays inside the guide's folder."""
+    """An image path inside the guide's folder, normalized (no "..") so outputs stay in place too."""
+    src = unquote(src)  # markdown-it percent-encodes spaces and non-ASCII names
     folder = guide_dir.resolve()
     target = (folder / src).resolve()
     if "://" in src or src.startswith(("/", "data:", "file:")) or folder not in target.parents:
@@ -157,7 +162,7 @@ def _safe_image(src: str, guide_dir: Path, src_path: str, line: int) -> str:
                           f"{Path(src_path).parent.as_posix()}/images/", src_path, line)
     if not target.is_file():
         raise SourceError(f"image '{src}' does not exist", src_path, line)
-    return src
+    return target.relative_to(folder).as_posix()
 
 
 class _Reader:
@@ -207,6 +212,9 @@ class _Reader:
                 image = children[0]
                 alt = Token("inline", "", 0, children=image.children or [])
                 message = _inline_message(alt, self.line(token), "Image description (alt text)")
+                if not message.text:
+                    raise SourceError("image has no description; write one for screen readers: ![what it shows](...)",
+                                      self.src_path, self.line(token))
                 self.pos += 3
                 src = _safe_image(str(image.attrGet("src") or ""), self.guide_dir, self.src_path, self.line(token))
                 return Block("image", message, attrs={"src": src})
@@ -283,7 +291,7 @@ class _Reader:
                     aligns.append(style.replace("text-align:", "").strip())
                 comment = "Table header" if in_head else "Table cell"
                 cell = _inline_message(self.tokens[self.pos + 1], row_line, comment)
-                (header if in_head else rows[-1]).append(cell)
+                (header if in_head else rows[-1]).append(cell if cell.text else None)  # an empty cell
                 self.pos += 2
             self.pos += 1
         self.pos += 1
@@ -312,6 +320,9 @@ def _front_matter(token: Token, src_path: str) -> tuple[dict, dict[str, Message]
     for key in REQUIRED_KEYS:
         if not data.get(key):
             raise SourceError(f"front matter needs a '{key}'", src_path, first_line)
+    if "version" in data and not isinstance(data["version"], (str, int)):
+        raise SourceError(f"version must be text in quotes, e.g. version: \"{data['version']}\"", src_path,
+                          lines["version"])
     if "date" in data and not isinstance(data["date"], dt.date):
         raise SourceError(f"date '{data['date']}' is not an ISO date like 2026-11-01", src_path, lines["date"])
     messages = {}
@@ -348,6 +359,11 @@ def read_guide(project_dir: Path, slug: str) -> Guide:
     for message in _all(blocks, reader.footnotes):
         if not message.text:
             raise SourceError("empty block; remove it or add text", src_path, message.line)
+        try:
+            parse(message.text)
+        except MarkupError as exc:
+            raise SourceError(f"emphasis that a translation cannot keep ({exc}); simplify the ** and * markers",
+                              src_path, message.line) from exc
     return Guide(slug, src_path, abs_path.parent, meta, meta_messages, blocks, reader.footnotes)
 
 

@@ -140,6 +140,8 @@ def unchanged_report(project: Project, slugs: list[str], options: BuildOptions) 
     if not last or last.get("key") != whole_key(project, slugs, langs, options):
         return None
     results = [LanguageResult(**{**record, "rebuilt": False, "seconds": 0.0}) for record in last["results"]]
+    if any(r.status == "failed" for r in results):
+        return None  # a failure may have been passing (a killed worker, a full disk): try again
     for result in results:
         for rel in (result.html, result.pdf):
             if rel and not (options.out_dir / rel).is_file():

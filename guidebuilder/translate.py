@@ -37,6 +37,7 @@ class Translation:
         self.catalog = catalog
         self.po_rel = po_rel
         self.include_fuzzy = include_fuzzy
+        self.url_map: dict[str, str] = {}  # source URL -> this language's page
         self.entries: dict[tuple[str | None, str], polib.POEntry] = {}
         self.lines: dict[int, int] = {}  # id(entry) -> its msgstr line
         if catalog is not None:
@@ -82,4 +83,6 @@ def load_translation(project: Project, slug: str, lang: str, include_fuzzy: bool
     if not path.is_file():
         return Translation(lang, polib.POFile(), rel, include_fuzzy)
     catalog = read_catalog(path, rel, expect_lang=lang)
-    return Translation(lang, catalog, rel, include_fuzzy, path.read_text(encoding="utf-8").splitlines())
+    translation = Translation(lang, catalog, rel, include_fuzzy, path.read_text(encoding="utf-8").splitlines())
+    translation.url_map = dict(project.url_maps.get(lang, {}))
+    return translation

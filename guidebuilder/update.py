@@ -11,8 +11,6 @@ from .config import Project
 from .errors import CatalogError, ConfigError
 from .locales import facts_for
 
-DRAFT_NOTE = ("DRAFT translation written for guidebuilder's sample content. It awaits review by\n"
-              "native-speaker community reviewers before real distribution.")
 
 
 @dataclass
@@ -29,14 +27,14 @@ def new_catalog(project: Project, lang: str, pot: polib.POFile) -> polib.POFile:
     """An empty catalog for a language, headers filled in."""
     po = polib.POFile(wrapwidth=79)
     name = facts_for(lang).babel.english_name
-    po.header = f"{name} translation of {pot.metadata.get('Project-Id-Version', '')}.\n{DRAFT_NOTE}"
+    po.header = f"{name} translation of {pot.metadata.get('Project-Id-Version', '')}."
     po.metadata = {
         "Project-Id-Version": pot.metadata.get("Project-Id-Version", ""),
         "Report-Msgid-Bugs-To": pot.metadata.get("Report-Msgid-Bugs-To", ""),
         "POT-Creation-Date": pot.metadata.get("POT-Creation-Date", ""),
         "PO-Revision-Date": pot.metadata.get("POT-Creation-Date", ""),
-        "Last-Translator": "guidebuilder sample translations <guides@example.org>",
-        "Language-Team": f"{name} <guides@example.org>",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": f"{name}",
         "Language": lang,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
@@ -107,7 +105,9 @@ class CatalogErrors(CatalogError):
 
 def init_language(project: Project, lang: str, slugs: list[str]) -> list[UpdateResult]:
     """Add a language to guidebuilder.toml and create its catalogs."""
-    facts_for(lang)  # raises on an unknown locale
+    from .config import _check_locale
+
+    _check_locale(lang, "guidebuilder init")  # a CLDR locale guidebuilder can typeset
     if lang == project.source_language:
         raise ConfigError(f"'{lang}' is the source language")
     if lang not in project.languages:
@@ -125,7 +125,7 @@ def _add_language_to_config(project: Project, lang: str) -> None:
     pattern = re.compile(r"^(languages\s*=\s*\[)([^\]]*)(\])", re.M)
     match = pattern.search(text)
     if match:
-        inner = match.group(2).rstrip()
+        inner = match.group(2).rstrip().rstrip(",").rstrip()
         sep = ", " if inner.strip() else ""
         text = text[: match.start(2)] + inner + f'{sep}"{lang}"' + text[match.end(2):]
     else:

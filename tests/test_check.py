@@ -115,8 +115,12 @@ def test_header_checks(project, cli):
     text = path.read_text()
     line = text[: text.index('"Plural-Forms:')].count("\n") + 1
     path.write_text(text.replace("plural=(n > 1);", "plural=(n != 1);"))
+    result = cli("check", cwd=project)  # GNU gettext's formula for bn: same number of forms, a warning
+    assert f"{PO}:{line}: warning: header: Plural-Forms is 'nplurals=2; plural=(n != 1);'; CLDR gives " \
+           "'nplurals=2; plural=(n > 1);' for bn" in result.stdout
+    path.write_text(text.replace("nplurals=2; plural=(n > 1);", "nplurals=1; plural=0;"))
     result = cli("check", cwd=project)
-    assert f"{PO}:{line}: error: header: Plural-Forms is 'nplurals=2; plural=(n != 1);'; for bn it must be " \
+    assert f"{PO}:{line}: error: header: Plural-Forms is 'nplurals=1; plural=0;'; for bn it must be " \
            "'nplurals=2; plural=(n > 1);'" in result.stdout
     path.write_text(text.replace('"Language: bn', '"Language: km'))
     line = text[: text.index('"Language:')].count("\n") + 1
