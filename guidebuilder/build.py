@@ -399,6 +399,7 @@ def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
                 continue
             facts = facts_for(r.lang)
             rows.append({"lang": facts.bcp47, "dir": facts.direction, "name": facts.native_name,
+                         "match": facts.match_tags,
                          "html": r.html, "pdf": r.pdf,
                          "pdf_label": size_label(r.lang, r.pdf_bytes) if r.pdf_bytes else None})
         cards.append({"slug": slug, "title": title, "languages": rows})

@@ -36,6 +36,7 @@ class LocaleFacts:
     babel_code: str | None = None  # CLDR data to use when code is not a CLDR locale (pseudo-locales)
     isolate_ltr: bool = True  # bidi-isolate Latin runs in right-to-left text
     pseudo: str | None = None  # "accented" or "rtl" for guidebuilder's pseudo-locales
+    browser_tags: tuple[str, ...] = ()  # more browser language tags that mean this locale (portal suggestion)
 
     @property
     def babel(self) -> Locale:
@@ -46,6 +47,11 @@ class LocaleFacts:
     def bcp47(self) -> str:
         """BCP 47 tag for HTML lang attributes, e.g. "zh-Hant"."""
         return self.code.replace("_", "-")
+
+    @property
+    def match_tags(self) -> str:
+        """Lower-case browser language tags (or their prefixes) that select this locale, space-separated."""
+        return " ".join(tag.lower() for tag in (self.bcp47, *self.browser_tags))
 
     @property
     def direction(self) -> str:
@@ -90,12 +96,14 @@ FACTS: dict[str, LocaleFacts] = {
                     justify=False, line_height=1.8, full_stop="\u17d4"),
         # CJK faces carry their own Latin, so a CJK page needs one font family only.
         LocaleFacts("ko", "Kore", ("Noto Sans CJK KR",) + LATIN, line_breaking="keep-all"),
-        LocaleFacts("tl", "Latn", LATIN, native_name_override="Tagalog"),
+        LocaleFacts("tl", "Latn", LATIN, native_name_override="Tagalog", browser_tags=("fil",)),
         LocaleFacts("vi", "Latn", LATIN),
         LocaleFacts("ur", "Arab", ("Noto Nastaliq Urdu",) + LATIN, justify=False, line_height=2.3,
                     full_stop="\u06d4"),
-        LocaleFacts("zh_Hant", "Hant", ("Noto Sans CJK TC",) + LATIN, justify=False, full_stop="\u3002"),
-        LocaleFacts("zh_Hans", "Hans", ("Noto Sans CJK SC",) + LATIN, justify=False, full_stop="\u3002"),
+        LocaleFacts("zh_Hant", "Hant", ("Noto Sans CJK TC",) + LATIN, justify=False, full_stop="\u3002",
+                    browser_tags=("zh-TW", "zh-HK", "zh-MO")),
+        LocaleFacts("zh_Hans", "Hans", ("Noto Sans CJK SC",) + LATIN, justify=False, full_stop="\u3002",
+                    browser_tags=("zh-CN", "zh-SG")),
         # Pseudo-locales for testing layout before translations exist (guidebuilder pseudo).
         LocaleFacts("en_XA", "Latn", LATIN, babel_code="en", native_name_override="Pseudo (accented)",
                     pseudo="accented"),

@@ -130,6 +130,11 @@ def test_portal_suggests_the_readers_language(site, server, browser):
     first = page.locator("section.guide ul.langs li").first
     assert first.get_attribute("data-lang") == "ur" and "suggested" in first.get_attribute("class")
     context.close()
+    context = browser.new_context(locale="zh-TW")  # a regional tag picks Traditional Chinese
+    page = context.new_page()
+    page.goto(f"{server}/index.html")
+    assert page.locator("section.guide ul.langs li").first.get_attribute("data-lang") == "zh-Hant"
+    context.close()
     context = browser.new_context(java_script_enabled=False)  # progressive: every language is there without JS
     page = context.new_page()
     page.goto(f"{server}/index.html")
