@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import polib
@@ -110,3 +111,19 @@ def test_init_refuses_a_language_it_cannot_typeset(project, cli):
     cli("extract", cwd=project, env=EPOCH)
     assert cli("init", "es", cwd=project).code == 0
     assert 'languages = ["bn", "ur", "es"]' in config.read_text()
+
+
+def test_localized_image_and_a4_paper(project, cli, tmp_path):
+    """images/pic.bn.svg replaces images/pic.svg in Bangla; --paper a4 gives A4 pages."""
+    import subprocess
+
+    _build(cli, project, tmp_path / "out", "--paper", "a4")
+    assert 'src="images/pic.bn.svg"' in (tmp_path / "out/fixture/bn/index.html").read_text()
+    assert (tmp_path / "out/fixture/bn/images/pic.bn.svg").is_file()
+    assert 'src="images/pic.svg"' in (tmp_path / "out/fixture/ur/index.html").read_text()
+    info = subprocess.run(["pdfinfo", str(tmp_path / "out/fixture/bn/fixture-bn.pdf")], capture_output=True,
+                          text=True).stdout
+    assert re.search(r"Page size: +595.276 x 841.89 pts \(A4\)", info)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "out/fixture/en/fixture-en.pdf")], capture_output=True,
+                          text=True).stdout
+    assert "(A4)" in info
