@@ -54,3 +54,11 @@ def site(tmp_path_factory) -> Path:
     result = run_cli("build-guides", "--out", str(out), "--quiet", cwd=ROOT)
     assert result.code == 0, result.stdout + result.stderr
     return out
+
+
+def edit_guide(project: Path, old: str, new: str) -> None:
+    """Replace text in the fixture guide (the text must be there)."""
+    path = project / "guides" / "fixture" / "guide.md"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))

@@ -14,14 +14,9 @@ import pytest
 
 from guidebuilder.pdf import FetchLog, make_fetcher
 
-GUIDE = "guides/fixture/guide.md"
+from conftest import edit_guide
 
 
-def _edit(project: Path, old: str, new: str) -> None:
-    path = project / GUIDE
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
 
 
 def _manifest(out: Path) -> dict:
@@ -30,7 +25,7 @@ def _manifest(out: Path) -> dict:
 
 
 def test_image_path_traversal_is_refused(project, cli, tmp_path):
-    _edit(project, "](images/pic.svg)", "](../../../../../../etc/passwd)")
+    edit_guide(project, "](images/pic.svg)", "](../../../../../../etc/passwd)")
     result = cli("build-guides", "--out", str(tmp_path / "out"), "--quiet", cwd=project)
     assert result.code == 1
     assert {l["reason"] for l in _manifest(tmp_path / "out").values()} == {
@@ -41,7 +36,7 @@ def test_image_path_traversal_is_refused(project, cli, tmp_path):
 
 @pytest.mark.parametrize("src", ["https://evil.example/x.svg", "/etc/hostname", "images/../../../fixture.md"])
 def test_remote_and_absolute_images_are_refused(project, cli, src):
-    _edit(project, "](images/pic.svg)", f"]({src})")
+    edit_guide(project, "](images/pic.svg)", f"]({src})")
     result = cli("extract", cwd=project)
     assert result.code == 1
     assert result.stderr == (f"error: guides/fixture/guide.md:37: image '{src}' is outside the guide folder; "
@@ -49,7 +44,7 @@ def test_remote_and_absolute_images_are_refused(project, cli, src):
 
 
 def test_unsafe_link_targets_are_refused(project, cli):
-    _edit(project, "(https://www.example.org/a)", "(../../secrets.html)")
+    edit_guide(project, "(https://www.example.org/a)", "(../../secrets.html)")
     result = cli("extract", cwd=project)
     assert result.code == 1
     assert result.stderr == ("error: guides/fixture/guide.md:14: link target '../../secrets.html' is not allowed; "

@@ -9,17 +9,10 @@ from pathlib import Path
 import polib
 from fontTools.ttLib import TTFont
 
-from conftest import FIXTURE_EPOCH
+from conftest import FIXTURE_EPOCH, edit_guide
 
 EPOCH = {"SOURCE_DATE_EPOCH": FIXTURE_EPOCH}
-GUIDE = "guides/fixture/guide.md"
 
-
-def _edit(project: Path, old: str, new: str) -> None:
-    path = project / GUIDE
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
 
 
 def _build(cli, project: Path, out: Path, *args: str):
@@ -30,7 +23,7 @@ def _build(cli, project: Path, out: Path, *args: str):
 
 def test_bold_italic_together_extracts_and_renders(project, cli, tmp_path):
     """`***a***` used to give a msgid the markup parser rejected, crashing the build."""
-    _edit(project, "A literal \\*asterisk\\* stays.", "A ***very*** important line.")
+    edit_guide(project, "A literal \\*asterisk\\* stays.", "A ***very*** important line.")
     assert cli("extract", cwd=project, env=EPOCH).code == 0
     assert 'msgid "A ***very*** important line."' in (project / "locales/fixture.pot").read_text()
     result, _ = _build(cli, project, tmp_path / "out", "--lang", "en")
@@ -39,15 +32,15 @@ def test_bold_italic_together_extracts_and_renders(project, cli, tmp_path):
 
 
 def test_unkeepable_emphasis_is_a_source_error(project, cli):
-    _edit(project, "A literal \\*asterisk\\* stays.", "A ***very** odd* line.")
+    edit_guide(project, "A literal \\*asterisk\\* stays.", "A ***very** odd* line.")
     result = cli("extract", cwd=project, env=EPOCH)
     assert result.code == 1
     assert result.stderr.startswith("error: guides/fixture/guide.md:41: emphasis that a translation cannot keep")
 
 
 def test_empty_table_cell_and_hard_break(project, cli, tmp_path):
-    _edit(project, "| Hotline | (415) 555-0100 |", "| Hotline | (415) 555-0100 |\n| Office |  |")
-    _edit(project, "Stay safe.\n", "Stay safe.\n\nHarbor Street 1  \nHarbor City\n")
+    edit_guide(project, "| Hotline | (415) 555-0100 |", "| Hotline | (415) 555-0100 |\n| Office |  |")
+    edit_guide(project, "Stay safe.\n", "Stay safe.\n\nHarbor Street 1  \nHarbor City\n")
     result, _ = _build(cli, project, tmp_path / "out", "--lang", "en")
     assert result.code == 0, result.stdout
     html = (tmp_path / "out/fixture/en/index.html").read_text()
@@ -56,12 +49,12 @@ def test_empty_table_cell_and_hard_break(project, cli, tmp_path):
 
 
 def test_image_without_description_and_unquoted_version(project, cli):
-    _edit(project, "![A drawing of a house](images/pic.svg)", "![](images/pic.svg)")
+    edit_guide(project, "![A drawing of a house](images/pic.svg)", "![](images/pic.svg)")
     result = cli("extract", cwd=project)
     assert result.stderr == ("error: guides/fixture/guide.md:37: image has no description; write one for screen "
                              "readers: ![what it shows](...)\n")
-    _edit(project, "![](images/pic.svg)", "![A house](images/pic.svg)")
-    _edit(project, 'version: "2.1"', "version: 1.10")
+    edit_guide(project, "![](images/pic.svg)", "![A house](images/pic.svg)")
+    edit_guide(project, 'version: "2.1"', "version: 1.10")
     result = cli("extract", cwd=project)
     assert result.stderr == 'error: guides/fixture/guide.md:6: version must be text in quotes, e.g. version: "1.1"\n'
 
