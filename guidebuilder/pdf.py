@@ -44,7 +44,7 @@ def visual_order(text: str, rtl: bool) -> str:
 
     bidi = icu.Bidi()
     bidi.setPara(icu.UnicodeString(text), 1 if rtl else 0)
-    return str(bidi.writeReordered(icu.Bidi.DO_MIRRORING | icu.Bidi.REMOVE_BIDI_CONTROLS))
+    return str(bidi.writeReordered(icu.Bidi.REMOVE_BIDI_CONTROLS))  # unmirrored: readers mirror back themselves
 
 
 def needs_actual_text(text: str) -> bool:
