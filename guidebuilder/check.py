@@ -19,7 +19,7 @@ from .catalogs import msgstr_line, plural_forms, read_catalog
 from .config import Project
 from .errors import CatalogError
 from .fonts import cmap, facts_families, fonts_for, load_manifest
-from .inline import MarkupError, Span, parse, plain_text, signature
+from .inline import MarkupError, parse, plain_text, signature
 from .locales import LocaleFacts, facts_for
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]{}\"'，。、）「」《》«»]+")
@@ -67,11 +67,6 @@ def _strip_contacts(text: str) -> str:
     for pattern in (URL, EMAIL, PHONE):
         text = pattern.sub(" ", text)
     return text
-
-
-def _plain(nodes) -> str:
-    """Text with markup removed; footnote references dropped."""
-    return plain_text(nodes)
 
 
 def _scripts(text: str) -> set[str]:
@@ -170,7 +165,7 @@ class CatalogChecker:
             if extra:
                 parts.append("unexpected " + ", ".join(_describe(m) for m in extra))
             error("markup", "; ".join(parts) + " compared with the source")
-        src_text, dst_text = _plain(source_nodes), _plain(target_nodes)
+        src_text, dst_text = plain_text(source_nodes), plain_text(target_nodes)
         for check, pattern in (("url", URL), ("email", EMAIL), ("phone", PHONE)):
             wanted = Counter(self.url_map.get(_trim(u), _trim(u)) if check == "url" else _trim(u)
                              for u in pattern.findall(src_text))

@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,12 +211,11 @@ def cache_root() -> Path:
     return Path(base) / "guidebuilder"
 
 
-def isolate_fontconfig(conf_dir: Path, fonts_dir: Path) -> None:
+def isolate_fontconfig(conf_dir: Path, fonts_dir: Path | None = None) -> None:
     """Point fontconfig at a configuration without fonts (call before WeasyPrint loads)."""
     conf_dir.mkdir(parents=True, exist_ok=True)
     conf = conf_dir / "fonts.conf"
-    text = FONTCONFIG.format(fonts=escape_xml(str(fonts_dir.resolve())),
-                             cache=escape_xml(str((cache_root() / "fontconfig").resolve())))
+    text = FONTCONFIG.format(cache=escape_xml(str((cache_root() / "fontconfig").resolve())))
     if not conf.is_file() or conf.read_text() != text:
         atomic_write(conf, text.encode())
     os.environ["FONTCONFIG_FILE"] = str(conf)

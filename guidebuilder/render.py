@@ -21,7 +21,7 @@ from babel.units import format_unit
 from markupsafe import Markup, escape
 
 from . import __version__
-from .inline import MarkupError, Node, Span, parse
+from .inline import MarkupError, Node, parse
 from .locales import LocaleFacts, facts_for
 from .source import Block, Guide, Message
 from .translate import Resolved, Translation

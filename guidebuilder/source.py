@@ -339,7 +339,7 @@ def read_guide(project_dir: Path, slug: str) -> Guide:
     src_path = f"guides/{slug}/guide.md"
     abs_path = project_dir / src_path
     if not abs_path.is_file():
-        raise SourceError(f"guide folder has no guide.md; add one or move the folder out of guides/",
+        raise SourceError("guide folder has no guide.md; add one or move the folder out of guides/",
                           src_path, 1)
     try:
         text = abs_path.read_text(encoding="utf-8")
