@@ -26,7 +26,7 @@ from .check import check_language
 from .config import Project, guide_slugs
 from .errors import GuideError
 from .fonts import (cache_root, face_css, facts_families, font_stack, fonts_for, isolate_fontconfig, load_manifest,
-                    page_chars, subset_font, SYNTHESIZED_BOLD, cmap)
+                    page_chars, subset_font, cmap)
 from .locales import facts_for
 from .render import PageLinks, jinja_env, render_page, size_label, ui_text
 from .source import Guide, read_guide
@@ -83,10 +83,10 @@ def _subset_faces(project: Project, families: tuple[str, ...], chars: dict[int, 
             covered = {c for c in chars[font.weight] if ord(c) in cmap(project.fonts_dir / font.file)}
             wanted = covered - taken[font.weight]
             taken[font.weight] |= covered
-        if flavor == "woff2" and font.weight == 700 and SYNTHESIZED_BOLD & set(font.scripts):
-            continue
-        if flavor == "woff2" and font.weight == 400 and SYNTHESIZED_BOLD & set(font.scripts):
-            wanted = chars[400] | chars[700]
+        if flavor == "woff2" and font.web_bold_synthesized:
+            if font.weight == 700:
+                continue
+            wanted = chars[400] | chars[700]  # the regular face draws the bold text too
         if flavor is None:
             wanted = chars[400] | chars[700]  # WeasyPrint subsets again; one file per face is enough
         path = subset_font(project, font, wanted, flavor, cache)
@@ -103,7 +103,7 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
     facts = facts_for(lang)
     out_dir = _job_dir(options, slug, lang)
     cache = cache_root() / "fonts"
-    isolate_fontconfig(options.out_dir / STATE_DIR, project.fonts_dir)
+    isolate_fontconfig(options.out_dir / STATE_DIR)
     guide = read_guide(project.root, slug)
     translation = load_translation(project, slug, lang, options.include_fuzzy)
     source_lang = project.source_language
@@ -348,7 +348,7 @@ def _run_jobs(project: Project, jobs, options: BuildOptions, settings: dict, pro
         return LanguageResult(slug, lang, facts_for(lang).direction, "failed", str(exc) or type(exc).__name__)
 
     if workers == 1:
-        isolate_fontconfig(options.out_dir / STATE_DIR, project.fonts_dir)
+        isolate_fontconfig(options.out_dir / STATE_DIR)
         for slug, lang, published, _key in jobs:
             try:
                 result = build_one(str(project.root), slug, lang, published, options, settings)
@@ -360,7 +360,7 @@ def _run_jobs(project: Project, jobs, options: BuildOptions, settings: dict, pro
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=isolate_fontconfig,
-                             initargs=(options.out_dir / STATE_DIR, project.fonts_dir)) as pool:
+                             initargs=(options.out_dir / STATE_DIR,)) as pool:
         futures = {pool.submit(build_one, str(project.root), slug, lang, published, options, settings): (slug, lang)
                    for slug, lang, published, _key in jobs}
         for future in as_completed(futures):

@@ -28,8 +28,6 @@ PHONE = re.compile(r"(?<!\d)\(?\d{3}\)?[ .-]\d{3}-\d{4}(?!\d)")
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?")
 LENGTH_RATIO = 3.0
 
-# Scripts counted as "the locale's script" for the wrong-script warning.
-SCRIPT_FAMILY = {"Kore": {"Hang", "Hani"}, "Hant": {"Hani", "Bopo"}, "Hans": {"Hani"}, "Jpan": {"Hani", "Hira", "Kana"}}
 
 
 @dataclass(frozen=True)
@@ -193,7 +191,7 @@ class CatalogChecker:
         if dst_text == src_text and re.search(r"[^\W\d_]{2}", _strip_contacts(src_text)):
             warning("same-as-source", "translation is identical to the source text")
         letters = _scripts(_strip_contacts(dst_text))
-        wanted_scripts = SCRIPT_FAMILY.get(self.facts.script, {self.facts.script})
+        wanted_scripts = self.facts.letter_scripts
         if letters and not letters & wanted_scripts and dst_text != src_text:
             warning("wrong-script", f"no letters of the {self.facts.script} script; is this the right language?")
         stripped = dst_text.rstrip(" \"'»”)」")

@@ -38,6 +38,15 @@ class FontFile:
     scripts: tuple[str, ...]
     sha256: str
 
+    @property
+    def is_cjk(self) -> bool:
+        return bool(CJK & set(self.scripts))
+
+    @property
+    def web_bold_synthesized(self) -> bool:
+        """True when web pages let the browser embolden this family instead of loading its bold face."""
+        return bool(SYNTHESIZED_BOLD & set(self.scripts))
+
 
 def load_manifest(project: Project) -> list[FontFile]:
     """Read fonts/manifest.json; every listed file must exist."""
@@ -123,7 +132,7 @@ def subset_font(project: Project, font: FontFile, chars: set[str], flavor: str |
     target = cache_dir / f"{Path(font.file).stem}-{key}{suffix}"
     if target.is_file():
         return target
-    data = _hb_subset(source, wanted, drop_locl=bool(CJK & set(font.scripts)), desubroutinize=flavor == "woff2")
+    data = _hb_subset(source, wanted, drop_locl=font.is_cjk, desubroutinize=flavor == "woff2")
     buffer = io.BytesIO()
     if flavor == "woff2":
         with TTFont(io.BytesIO(data), recalcTimestamp=False) as ttfont:
@@ -211,7 +220,7 @@ def cache_root() -> Path:
     return Path(base) / "guidebuilder"
 
 
-def isolate_fontconfig(conf_dir: Path, fonts_dir: Path | None = None) -> None:
+def isolate_fontconfig(conf_dir: Path) -> None:
     """Point fontconfig at a configuration without fonts (call before WeasyPrint loads)."""
     conf_dir.mkdir(parents=True, exist_ok=True)
     conf = conf_dir / "fonts.conf"

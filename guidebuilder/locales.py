@@ -49,6 +49,11 @@ class LocaleFacts:
         return self.code.replace("_", "-")
 
     @property
+    def letter_scripts(self) -> set[str]:
+        """ISO 15924 codes whose letters count as this locale's script (Korean: Hangul and Han)."""
+        return SCRIPT_LETTERS.get(self.script, {self.script})
+
+    @property
     def match_tags(self) -> str:
         """Lower-case browser language tags (or their prefixes) that select this locale, space-separated."""
         return " ".join(tag.lower() for tag in (self.bcp47, *self.browser_tags))
@@ -85,6 +90,9 @@ class LocaleFacts:
 
 
 LATIN = ("Noto Sans",)
+# Scripts written with letters of several Unicode scripts.
+SCRIPT_LETTERS = {"Kore": {"Hang", "Hani"}, "Hant": {"Hani", "Bopo"}, "Hans": {"Hani"},
+                  "Jpan": {"Hani", "Hira", "Kana"}}
 
 FACTS: dict[str, LocaleFacts] = {
     facts.code: facts
