@@ -29,7 +29,7 @@ class LocaleFacts:
     script: str  # ISO 15924 code of the main script
     fonts: tuple[str, ...]  # font families in fallback order (bundled only)
     line_breaking: str = "normal"  # "normal", "icu-words" (insert breaks), "keep-all"
-    justify: bool = True  # False for scripts that do not put spaces between words
+    justify: bool = True  # False where stretching spaces alone (all WeasyPrint does) sets badly
     line_height: float = 1.5
     native_name_override: str | None = None
     full_stop: str = "."  # sentence-final punctuation convention
@@ -103,7 +103,8 @@ FACTS: dict[str, LocaleFacts] = {
         LocaleFacts("km", "Khmr", ("Noto Sans Khmer",) + LATIN, line_breaking="icu-words",
                     justify=False, line_height=1.8, full_stop="\u17d4"),
         # CJK faces carry their own Latin, so a CJK page needs one font family only.
-        LocaleFacts("ko", "Kore", ("Noto Sans CJK KR",) + LATIN, line_breaking="keep-all"),
+        # Korean breaks at spaces only; justifying would open wide gaps before a long word.
+        LocaleFacts("ko", "Kore", ("Noto Sans CJK KR",) + LATIN, line_breaking="keep-all", justify=False),
         LocaleFacts("tl", "Latn", LATIN, native_name_override="Tagalog", browser_tags=("fil",)),
         LocaleFacts("vi", "Latn", LATIN),
         LocaleFacts("ur", "Arab", ("Noto Nastaliq Urdu",) + LATIN, justify=False, line_height=2.3,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import warnings
 import logging
 import mimetypes
@@ -11,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import pdftext
 from .errors import RenderError
 
 
@@ -20,61 +20,8 @@ def _weasyprint():
     warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
     import weasyprint  # imported late: fontconfig must be isolated first
 
-    _install_actual_text(weasyprint)
+    pdftext.install(weasyprint)
     return weasyprint
-
-
-# Scripts whose shaping reorders, splits or fuses characters into glyphs
-# (Arabic, the Indic scripts, Khmer, ...). WeasyPrint maps each glyph back to
-# characters through ToUnicode, which cannot express a reordered vowel sign or
-# a conjunct: `pdftotext` then gives "আপ নি য দি" for "আপনি যদি". For text boxes
-# in these scripts we add /ActualText with the box's own text (PDF 32000-1,
-# 14.9.4), which text extraction, search and screen readers use instead.
-_COMPLEX_RANGES = ((0x0590, 0x08FF), (0x0900, 0x0DFF), (0x0E00, 0x0EFF), (0x0F00, 0x109F),
-                   (0x1780, 0x17FF), (0x19E0, 0x19FF), (0xA8E0, 0xA8FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
-_INVISIBLE = dict.fromkeys([0x200B, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF])
-
-
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-
-
-def visual_order(text: str, rtl: bool) -> str:
-    """Text in the left-to-right order its glyphs stand on the line (Unicode bidi algorithm, ICU)."""
-    import icu
-
-    bidi = icu.Bidi()
-    bidi.setPara(icu.UnicodeString(text), 1 if rtl else 0)
-    return str(bidi.writeReordered(icu.Bidi.REMOVE_BIDI_CONTROLS))  # unmirrored: readers mirror back themselves
-
-
-def needs_actual_text(text: str) -> bool:
-    """True when text has characters of a script whose glyphs do not map back one to one."""
-    return any(lo <= ord(ch) <= hi for ch in text for lo, hi in _COMPLEX_RANGES)
-
-
-def _install_actual_text(weasyprint) -> None:
-    import pydyf
-    from weasyprint import draw
-
-    if getattr(draw.draw_text, "_guidebuilder", False):
-        return
-    original = draw.draw_text
-
-    def draw_text(stream, textbox, *args, **kwargs):
-        text = textbox.text
-        if not needs_actual_text(text):
-            return original(stream, textbox, *args, **kwargs)
-        if _RTL.search(text):
-            text = visual_order(text, textbox.style["direction"] == "rtl")
-        text = text.translate(_INVISIBLE)
-        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
-        try:
-            return original(stream, textbox, *args, **kwargs)
-        finally:
-            stream.end_marked_content()
-
-    draw_text._guidebuilder = True
-    draw.draw_text = draw_text
 
 
 @dataclass

@@ -1,0 +1,142 @@
+"""The PDF text layer reads back exactly in poppler (pdftotext), including right-to-left lines."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from guidebuilder.pdf import write_pdf
+from guidebuilder.pdftext import LRM, RLM, direction_class, order_for_extraction
+
+ROOT = Path(__file__).resolve().parent.parent
+BIDI_CONTROLS = dict.fromkeys([0x200E, 0x200F, 0x202A, 0x202B, 0x202C])  # poppler adds RLE/LRE...PDF itself
+
+
+def poppler_reading_order(visual: str, rtl_page: bool) -> str:
+    """A model of poppler's reorderText (TextOutputDev.cc) without the embedding marks it adds.
+
+    On a right-to-left page it takes, from the right end, a run without L or number
+    characters, reversed, then a run without R characters, as is, and so on; a left-to-right
+    page is read the mirrored way from the left.
+    """
+    kind = [direction_class(ch) for ch in visual]
+    out, n = [], len(visual)
+    if rtl_page:
+        i = n
+        while i > 0:
+            j = i
+            while j > 0 and kind[j - 1] not in "L#":
+                j -= 1
+            out.append(visual[j:i][::-1])
+            i = j
+            while j > 0 and kind[j - 1] != "R":
+                j -= 1
+            out.append(visual[j:i])
+            i = j
+    else:
+        i = 0
+        while i < n:
+            j = i
+            while j < n and kind[j] != "R":
+                j += 1
+            out.append(visual[i:j])
+            i = j
+            while j < n and kind[j] not in "L#":
+                j += 1
+            out.append(visual[i:j][::-1])
+            i = j
+    return "".join(out)
+
+
+def _order(text: str, rtl_page: bool) -> str:
+    return "".join(ch for ch, _ in order_for_extraction(text, rtl_page))
+
+
+def test_poppler_classes_for_urdu_text():
+    # Poppler counts the Arabic comma and digits of both kinds as numbers, not as neutrals.
+    assert [direction_class(ch) for ch in "ب،۔؟:9۹“ Aa"] == list("R#RR###NNLL")
+    assert (direction_class(LRM), direction_class(RLM)) == ("L", "R")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The number run is written as is, left of the reversed Urdu, colon included.
+    ("ہنگامی صورت: 911", ": 911" + "ہنگامی صورت"[::-1]),
+    # Plain Urdu is simply reversed; nothing is added.
+    ("آپ کا حق ہے۔", "آپ کا حق ہے۔"[::-1]),
+])
+def test_order_for_extraction_examples(text, expected):
+    assert _order(text, rtl_page=True) == expected
+    assert poppler_reading_order(expected, rtl_page=True) == text
+
+
+def test_a_mark_only_where_no_order_keeps_a_neutral_in_place():
+    # ': “' between Urdu words: poppler would read the colon (a "number") and the quote
+    # together as one left-to-right run; a LEFT-TO-RIGHT MARK after the quote ends that run.
+    text = "مثلاً: “آپ”"
+    order = _order(text, rtl_page=True)
+    assert order.count(LRM) == 1 and RLM not in order
+    assert poppler_reading_order(order, rtl_page=True).replace(LRM, "") == text
+
+
+@pytest.mark.parametrize("rtl_page", [True, False])
+def test_order_for_extraction_reads_back_for_any_mix(rtl_page):
+    alphabet = list("ابپت۔،؟ ") + list("aZ19۱:.-/()“”'@ ")
+    rng = random.Random(7)
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        back = poppler_reading_order(_order(text, rtl_page), rtl_page)
+        assert back.translate(BIDI_CONTROLS) == text, (text, back)
+
+
+def _pdftotext(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return out.translate(BIDI_CONTROLS)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+FACES = """
+@font-face {{ font-family: Urdu; src: url("{fonts}/NotoNastaliqUrdu-Regular.ttf"); }}
+@font-face {{ font-family: Latin; src: url("{fonts}/NotoSans-Regular.ttf"); }}
+@page {{ size: 110mm 160mm; margin: 10mm; }}
+body {{ font-family: Urdu, Latin; font-size: 10pt; }}
+"""
+
+
+def _render(body: str, lang: str, direction: str, tmp_path: Path) -> str:
+    fonts = (ROOT / "fonts").as_uri()
+    html = (f'<html lang="{lang}" dir="{direction}"><head><style>{FACES.format(fonts=fonts)}</style></head>'
+            f"<body>{body}</body></html>")
+    result = write_pdf(html, tmp_path, [ROOT / "fonts"], "test")
+    return _pdftotext(result.data, tmp_path)
+
+
+LRE, PDF = "\u202a", "\u202c"  # what the typography stage puts around Latin runs in print
+
+
+def test_urdu_paragraphs_and_a_wrapped_table_cell_read_back_exactly(tmp_path):
+    name = f"ہاربر سٹی ہاٹ لائن برائے نفرت پر مبنی واقعات ({LRE}Harbor City Hate Incident Hotline{PDF})"
+    paragraphs = ["ہنگامی صورت: 911", "قریب موجود کسی ایک شخص سے مدد مانگیں، مثلاً: “آپ، جنہوں نے نیلی جیکٹ پہنی ہے”۔"]
+    body = "".join(f"<p style='line-height: 2.3'>{p}</p>" for p in paragraphs)
+    # 30 mm hold a few words: the name wraps over several lines, 2.3 font sizes apart.
+    body += (f"<table style='width: 60mm; line-height: 2.3'><tr><td style='width: 30mm'>{name}</td>"
+             f"<td>{LRE}(415) 555-0142{PDF}</td></tr></table>")
+    text = _squash(_render(body, "ur", "rtl", tmp_path))
+    for expected in [*paragraphs, name.replace(LRE, "").replace(PDF, ""), "(415) 555-0142"]:
+        assert _squash(expected) in text, expected
+
+
+def test_a_real_hyphen_at_a_line_end_is_kept(tmp_path):
+    # Poppler drops a "-" that ends a line, taking it for a hyphenation point.
+    text = _render("<p style='width: 5em'>makipag-usap sa abogado</p>",
+                   "tl", "ltr", tmp_path)
+    assert "makipag-\n" in text.replace(" \n", "\n")  # the line really ends at the hyphen
+    assert "makipag-usap" in _squash(text)
