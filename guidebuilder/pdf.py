@@ -74,7 +74,7 @@ def write_pdf(html: str, base_dir: Path, allowed_roots: list[Path], identifier: 
         document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
                                    url_fetcher=make_fetcher(allowed_roots, log)).render()
         data = document.write_pdf(pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(),
-                                  pdf_tags=True)
+                                  pdf_variant="pdf/ua-1")  # tagged, with PDF/UA metadata
     except Exception as exc:  # WeasyPrint raises many types; the build reports one
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
     return PdfResult(data, len(document.pages), log.refused)

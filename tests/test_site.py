@@ -153,13 +153,19 @@ def test_pdf_is_tagged_with_language_title_outlines_and_alt_text(site, lang):
     html = (site / "responding-to-hate" / lang / "index.html").read_text(encoding="utf-8")
     title = re.search(r"<title>(.*?)</title>", html).group(1)
     assert reader.metadata.title == title
+    # PDF/UA-1: identified in the XMP metadata, whose title the viewer shows.
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp and f'<rdf:li xml:lang="x-default">{title}</rdf:li>' in xmp
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
     alt = re.search(r'<img src="[^"]+" alt="([^"]+)"', html).group(1)
-    figures = []
+    figures, headings = [], []
 
     def walk(node):
         node = node.get_object()
         if node.get("/S") == "/Figure":
             figures.append(node.get("/Alt"))
+        if re.fullmatch("/H[1-6]", str(node.get("/S"))):
+            headings.append(int(node["/S"][2]))
         kids = node.get("/K")
         for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
             if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
@@ -167,3 +173,5 @@ def test_pdf_is_tagged_with_language_title_outlines_and_alt_text(site, lang):
 
     walk(root["/StructTreeRoot"])
     assert alt in figures
+    # Headings start at H1 and never skip a level going down (screen readers navigate by them).
+    assert headings[0] == 1 and all(b <= a + 1 for a, b in zip(headings, headings[1:])), headings
