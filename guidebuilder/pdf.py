@@ -21,7 +21,39 @@ def _weasyprint():
     import weasyprint  # imported late: fontconfig must be isolated first
 
     pdftext.install(weasyprint)
+    _keep_text_that_fits_but_for_trailing_spaces()
     return weasyprint
+
+
+def _keep_text_that_fits_but_for_trailing_spaces() -> None:
+    """Work around a WeasyPrint line-breaking bug (related: Kozea/WeasyPrint#1614).
+
+    When an inline element (a bold phone number) does not fit at the end of a line,
+    WeasyPrint re-splits the text before it with one pixel less than its width. That
+    width counts the text's trailing space; Pango lets the space hang and keeps the
+    text whole, and WeasyPrint, seeing it overflow, falls back to a single word per
+    line: an Urdu list item came out as four one-word lines. Text that fits once its
+    trailing spaces are dropped (they collapse at a line end) is reported as fitting,
+    so WeasyPrint narrows further and breaks at the last word that fits.
+    """
+    from weasyprint.layout import inline
+
+    original = inline.split_first_line
+    if getattr(original, "_guidebuilder", False):
+        return
+
+    def split_first_line(text, style, context, max_width, *args, **kwargs):
+        result = original(text, style, context, max_width, *args, **kwargs)
+        stripped = text.rstrip(" ")
+        if (result[2] is not None and max_width is not None and stripped and stripped != text
+                and style["white_space"] in ("normal", "nowrap", "pre-line")):
+            whole = original(stripped, style, context, max_width, *args, **kwargs)
+            if whole[2] is None and whole[3] <= max_width:
+                return original(text, style, context, None, *args, **kwargs)
+        return result
+
+    split_first_line._guidebuilder = True
+    inline.split_first_line = split_first_line
 
 
 @dataclass

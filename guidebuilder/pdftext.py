@@ -21,6 +21,7 @@ and that mark is an invisible bidi control, as are the embedding marks poppler a
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # Scripts whose shaping reorders, splits or fuses characters into glyphs.
 _COMPLEX_RANGES = ((0x0590, 0x08FF), (0x0900, 0x0DFF), (0x0E00, 0x0EFF), (0x0F00, 0x109F),
@@ -37,6 +38,7 @@ _CLASS = {"L": "L", "LRE": "L", "LRO": "L", "R": "R", "AL": "R", "RLE": "R", "RL
           "EN": "#", "ES": "#", "ET": "#", "AN": "#", "CS": "#"}
 
 
+@lru_cache(maxsize=None)
 def direction_class(ch: str) -> str:
     """'L', 'R', '#' (number) or 'N' (neutral), as poppler's text extraction classifies ch."""
     return _CLASS.get(unicodedata.bidirectional(ch), "N")

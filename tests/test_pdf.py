@@ -1,4 +1,5 @@
-"""The PDF text layer reads back exactly in poppler (pdftotext), including right-to-left lines."""
+"""The PDF stage on small documents: a text layer that reads back exactly in poppler (pdftotext),
+right-to-left lines included, and line breaks WeasyPrint alone gets wrong."""
 
 from __future__ import annotations
 
@@ -105,16 +106,19 @@ def _squash(text: str) -> str:
 
 FACES = """
 @font-face {{ font-family: Urdu; src: url("{fonts}/NotoNastaliqUrdu-Regular.ttf"); }}
+@font-face {{ font-family: Urdu; font-weight: bold; src: url("{fonts}/NotoNastaliqUrdu-Bold.ttf"); }}
 @font-face {{ font-family: Latin; src: url("{fonts}/NotoSans-Regular.ttf"); }}
-@page {{ size: 110mm 160mm; margin: 10mm; }}
-body {{ font-family: Urdu, Latin; font-size: 10pt; }}
+@font-face {{ font-family: Latin; font-weight: bold; src: url("{fonts}/NotoSans-Bold.ttf"); }}
+@page {{ size: {page}; margin: {margin}; }}
+body {{ font-family: Urdu, Latin; font-size: {size}; }}
 """
 
 
-def _render(body: str, lang: str, direction: str, tmp_path: Path) -> str:
+def _render(body: str, lang: str, direction: str, tmp_path: Path, page="110mm 160mm", margin="10mm",
+            size="10pt") -> str:
     fonts = (ROOT / "fonts").as_uri()
-    html = (f'<html lang="{lang}" dir="{direction}"><head><style>{FACES.format(fonts=fonts)}</style></head>'
-            f"<body>{body}</body></html>")
+    css = FACES.format(fonts=fonts, page=page, margin=margin, size=size)
+    html = f'<html lang="{lang}" dir="{direction}"><head><style>{css}</style></head><body>{body}</body></html>'
     result = write_pdf(html, tmp_path, [ROOT / "fonts"], "test")
     return _pdftotext(result.data, tmp_path)
 
@@ -140,3 +144,16 @@ def test_a_real_hyphen_at_a_line_end_is_kept(tmp_path):
                    "tl", "ltr", tmp_path)
     assert "makipag-\n" in text.replace(" \n", "\n")  # the line really ends at the hyphen
     assert "makipag-usap" in _squash(text)
+
+
+def test_a_bold_phone_number_that_wraps_takes_only_the_last_word_along(tmp_path):
+    # WeasyPrint re-split the text before the bold number one word per line (see
+    # guidebuilder.pdf); these widths made it happen on a letter page.
+    before = "ہاربر سٹی ہاٹ لائن برائے نفرت پر مبنی واقعات سے رابطے کے لیے ہاربر سٹی ہاٹ لائن برائے نفرت پر مبنی واقعات "
+    after = " پر کال کریں۔ یہ سروس مفت ہے اور آپ کی بات راز میں رکھی جاتی ہے۔"
+    body = (f"<ul style='line-height: 2.3'><li>{before}<strong>{LRE}(415)\u00a0555-0142{PDF}</strong>"
+            f"{after}</li></ul>")
+    lines = [line for line in _render(body, "ur", "rtl", tmp_path, page="letter", margin="20mm",
+                                      size="11pt").splitlines() if line.strip()]
+    assert len(lines) == 2, lines
+    assert len(lines[0].split()) > 10, lines
