@@ -46,7 +46,9 @@ def _keep_text_that_fits_but_for_trailing_spaces() -> None:
         result = original(text, style, context, max_width, *args, **kwargs)
         stripped = text.rstrip(" ")
         if (result[2] is not None and max_width is not None and stripped and stripped != text
-                and style["white_space"] in ("normal", "nowrap", "pre-line")):
+                and style["white_space"] in ("normal", "nowrap", "pre-line") and result[3] < max_width / 2):
+            # A line less than half full (the bug leaves one word); check, with one more
+            # layout, whether the whole text would fit but for its trailing spaces.
             whole = original(stripped, style, context, max_width, *args, **kwargs)
             if whole[2] is None and whole[3] <= max_width:
                 return original(text, style, context, None, *args, **kwargs)
