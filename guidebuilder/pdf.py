@@ -29,12 +29,14 @@ def _keep_text_that_fits_but_for_trailing_spaces() -> None:
     """Work around a WeasyPrint line-breaking bug (related: Kozea/WeasyPrint#1614).
 
     When an inline element (a bold phone number) does not fit at the end of a line,
-    WeasyPrint re-splits the text before it with one pixel less than its width. That
-    width counts the text's trailing space; Pango lets the space hang and keeps the
-    text whole, and WeasyPrint, seeing it overflow, falls back to a single word per
-    line: an Urdu list item came out as four one-word lines. Text that fits once its
-    trailing spaces are dropped (they collapse at a line end) is reported as fitting,
-    so WeasyPrint narrows further and breaks at the last word that fits.
+    WeasyPrint lays out the text before it again, one pixel narrower each time, until
+    that text breaks. Its width counts the text's trailing space, which Pango lets hang:
+    the text still fits on one line, and WeasyPrint, seeing it overflow, falls back to a
+    single word per line. An Urdu list item came out as four one-word lines. Here, text
+    that fits once its trailing spaces are dropped (they collapse at a line end) is
+    reported as fitting, so WeasyPrint narrows on and breaks at the last word that fits.
+    Only lines left less than half full are checked again, which is what the bug leaves;
+    it could still strike where one word fills more than half the line.
     """
     from weasyprint.layout import inline
 
@@ -46,7 +48,7 @@ def _keep_text_that_fits_but_for_trailing_spaces() -> None:
         result = original(text, style, context, max_width, *args, **kwargs)
         stripped = text.rstrip(" ")
         if (result[2] is not None and max_width is not None and stripped and stripped != text
-                and style["white_space"] in ("normal", "nowrap", "pre-line") and result[3] < max_width / 2):
+                and style["white_space"] in ("normal", "pre-line") and result[3] < max_width / 2):
             # A line less than half full (the bug leaves one word); check, with one more
             # layout, whether the whole text would fit but for its trailing spaces.
             whole = original(stripped, style, context, max_width, *args, **kwargs)

@@ -11,11 +11,16 @@ with its own simple pass, not the Unicode bidi algorithm: from the right end it 
 run without left-to-right letters or digits, reversed, then a run without right-to-left
 letters, as is, and so on (TextOutputDev.cc, reorderText). Given the line in visual order
 it misplaces the neutral marks between runs: "صورت: 911" came back as "صورت911 :". We
-therefore write, for each such line, the order that this pass turns back into the
-logical text exactly (`order_for_extraction`), and split it over the line's text boxes
-from left to right. Where a neutral mark stands between a number or Latin word and the
-following Urdu word, no order can keep it there; a LEFT-TO-RIGHT MARK after it does,
-and that mark is an invisible bidi control, as are the embedding marks poppler adds.
+therefore write, for each line, the order that this pass turns back into the logical
+text exactly (`order_for_extraction`), and split it over the line's text boxes from left
+to right. Where a neutral mark stands between a number or Latin word and the following
+Urdu word, no order keeps it there; a RIGHT-TO-LEFT MARK before it does (invisible, like
+the embedding marks poppler adds around every right-to-left line).
+
+Two more poppler habits are met here: it interleaves the lines of neighbouring table
+cells when lines stand more than 1.5 font sizes apart, so a wrapped cell's first line
+carries the cell's text; and it drops a "-" that ends a line, so such a line ends with
+a space.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ _COMPLEX_RANGES = ((0x0590, 0x08FF), (0x0900, 0x0DFF), (0x0E00, 0x0EFF), (0x0F00
                    (0x1780, 0x17FF), (0x19E0, 0x19FF), (0xA8E0, 0xA8FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
 # Zero-width characters the typography stage inserts; they draw nothing.
 _INVISIBLE = dict.fromkeys([0x200B, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF])
-LRM, RLM = "\u200e", "\u200f"
+LRM, RLM, ZWSP = "\u200e", "\u200f", "\u200b"
 
 # The three classes poppler's pass knows: strong left-to-right, strong right-to-left, and
 # "number" (digits and the separators and terminators around them). Everything else is
@@ -53,45 +58,58 @@ def order_for_extraction(logical: str, rtl_page: bool) -> list[tuple[str, int]]:
     """The left-to-right character order that poppler's pass reads back as logical.
 
     Returns (character, index in logical) pairs; an added bidi mark carries the index of
-    the character before it. On a right-to-left page the pass reads runs from the right:
-    runs without L or # alternate with runs without R, the latter ending in L or #, the
-    former (after the first) starting with R; a left-to-right page mirrors this.
+    a neighbour. On a right-to-left page the pass reads runs from the right: runs without
+    L or # ("rtl") alternate with runs without R ("ltr"); an ltr run ends in L or #, and
+    an rtl run after the first starts with R. A left-to-right page mirrors this. Neutrals
+    after an ltr run that no order keeps in place get a RIGHT-TO-LEFT MARK before them
+    (on a left-to-right page, a LEFT-TO-RIGHT MARK after an rtl run), and the text always
+    ends in a run of the page's direction, so that a neighbour poppler puts on the same
+    line (a list marker, the next table cell) cannot pull characters across.
     """
-    # Cut logical into runs: "rtl" runs hold no L/#, "ltr" runs hold no R.
-    runs: list[tuple[str, list[tuple[str, int]]]] = []
     first, second = ("rtl", "ltr") if rtl_page else ("ltr", "rtl")
-    closing = LRM if rtl_page else RLM  # a strong mark of the run's own direction
+    mark = RLM if rtl_page else LRM  # marks of the page's direction never tip its count
+    runs: list[tuple[str, list[tuple[str, int]]]] = []
     state, run = first, []
+
+    def close_second_run(index: int) -> list[tuple[str, int]]:
+        # The pass ends this run only at a strong or number character: trailing
+        # neutrals move to the next run, behind a mark of the page's direction.
+        tail = []
+        while run and direction_class(run[-1][0]) == "N":
+            tail.insert(0, run.pop())
+        runs.append((second, run))
+        return [(mark, tail[0][1] if tail else index)] + tail
+
     for index, ch in enumerate(logical):
         kind = direction_class(ch)
-        breaks = (kind in "L#") if state == "rtl" else (kind == "R")
-        if breaks:
-            # The pass ends an ltr run (rtl page) or an rtl run (ltr page) only at a strong
-            # or number character; trailing neutrals would drift into the next run.
-            if state == second and run and direction_class(run[-1][0]) == "N":
-                run.append((closing, run[-1][1]))
-            runs.append((state, run))
-            state, run = ("ltr" if state == "rtl" else "rtl"), []
+        if state == first and (kind in "L#" if first == "rtl" else kind == "R"):
+            runs.append((first, run))
+            state, run = second, []
+        elif state == second and (kind == "R" if second == "ltr" else kind in "L#"):
+            state, run = first, close_second_run(index)
         run.append((ch, index))
-    if state == second and run and direction_class(run[-1][0]) == "N":
-        run.append((closing, run[-1][1]))
-    runs.append((state, run))
-    pieces = [run[::-1] if state == "rtl" else run for state, run in runs]
+    if state == second:
+        run = close_second_run(max(len(logical) - 1, 0))
+    runs.append((first, run))
+    pieces = [run[::-1] if kind == "rtl" else run for kind, run in runs]
     if rtl_page:
         pieces.reverse()
     return [pair for piece in pieces for pair in piece]
 
 
-def _line_text_boxes(box, boxes):
+def _drawn(textbox) -> str:
+    return textbox.text.translate(_INVISIBLE) if textbox.style["visibility"] == "visible" else ""
+
+
+def _line_text_boxes(box, boxes, atomic: list):
+    """The text boxes of a line in logical order; inline-blocks and the like go to atomic."""
     for child in box.children:
         if isinstance(child, boxes.TextBox):
             yield child
         elif isinstance(child, boxes.InlineBox):
-            yield from _line_text_boxes(child, boxes)
-
-
-def _drawn(textbox) -> str:
-    return textbox.text.translate(_INVISIBLE) if textbox.style["visibility"] == "visible" else ""
+            yield from _line_text_boxes(child, boxes, atomic)
+        elif getattr(child, "children", None):
+            atomic.append(child)
 
 
 def _groups(box, boxes) -> list[list[list]]:
@@ -102,12 +120,12 @@ def _groups(box, boxes) -> list[list[list]]:
     groups = []
     for child in getattr(box, "children", ()):
         if isinstance(child, boxes.LineBox):
-            members = [t for t in _line_text_boxes(child, boxes) if _drawn(t)]
+            atomic: list = []
+            members = [t for t in _line_text_boxes(child, boxes, atomic) if _drawn(t)]
             if members:
                 groups.append([members])
-            for inner in child.descendants():
-                if isinstance(inner, boxes.InlineBlockBox):
-                    groups.extend(_groups(inner, boxes))
+            for inner in atomic:
+                groups.extend(_groups(inner, boxes))
         elif isinstance(child, boxes.TableCellBox):
             lines = [line for group in _groups(child, boxes) for line in group]
             if lines:
@@ -120,38 +138,58 @@ def _groups(box, boxes) -> list[list[list]]:
 def _unspaced(ch: str) -> bool:
     """True for characters of scripts written without spaces between words (line breaks add none)."""
     name = unicodedata.name(ch, "")
-    return name.startswith(("CJK", "HIRAGANA", "KATAKANA", "KHMER", "THAI", "LAO", "MYANMAR", "FULLWIDTH",
-                             "IDEOGRAPHIC"))
+    if unicodedata.east_asian_width(ch) in "WF":
+        return not name.startswith("HANGUL")
+    return name.startswith(("KHMER", "THAI", "LAO", "MYANMAR"))
 
 
 def _join_lines(lines: list[str]) -> str:
+    """A wrapped cell's text from its lines: a space where the line break took one."""
     text = lines[0]
     for line in lines[1:]:
-        if text and line and not (_unspaced(text[-1]) or _unspaced(line[0])):
+        if text and line and text[-1] not in "-/" and not (_unspaced(text[-1]) or _unspaced(line[0])):
             text += " "
         text += line
     return text
 
 
-def _deal(text: str, members: list, sizes: list[int], plan: dict) -> None:
-    """Cut text into consecutive pieces for members from left to right, in proportion to sizes.
-
-    Only boxes with visible characters take a piece: WeasyPrint draws no glyph for a box
-    of spaces, and poppler drops an ActualText that covers no glyph.
-    """
-    order = sorted(range(len(members)), key=lambda i: members[i].position_x)
-    carriers = [i for i in order if _drawn(members[i]).strip()] or order
-    share = dict.fromkeys(carriers, 0)
+def _own_pieces(order: list[tuple[str, int]], texts: list[str], xorder: list[int],
+                carriers: list[int]) -> dict[int, str] | None:
+    """order cut for the carriers from left to right, each taking the characters that came
+    from it, or None where that would put a character in another box (a Latin run in an
+    Urdu line): cuts there fall inside words, and poppler adds spaces at box gaps."""
+    owner = [i for i, text in enumerate(texts) for _ in text]
+    counts = dict.fromkeys(carriers, 0)
     carrier = carriers[0]
-    for i in order:  # a space box's share goes to the carrier on its left
-        carrier = i if i in share else carrier
-        share[carrier] += sizes[i]
-    total, start = sum(share.values()) or 1, 0
-    for n, i in enumerate(carriers):
-        end = len(text) if n == len(carriers) - 1 else start + round(len(text) * share[i] / total)
-        plan[id(members[i])] = text[start:end] or " "
-        start = end
-    plan.update({id(members[i]): None for i in order if i not in share})
+    for i in xorder:  # spaces of a box that draws nothing count for the carrier on its left
+        carrier = i if i in counts else carrier
+        counts[carrier] += len(texts[i])
+    counts[carriers[-1]] += len(order) - len(owner)  # the marks
+    pieces, start = {}, 0
+    for i in carriers:
+        piece = order[start:start + counts[i]]
+        start += counts[i]
+        if any(owner[index] != i for ch, index in piece if not ch.isspace() and ch not in (LRM, RLM)):
+            return None
+        pieces[i] = "".join(ch for ch, _ in piece)
+    return pieces
+
+
+def _spread(text: str, boxes_: list) -> list[str]:
+    """text cut after spaces into one piece per box, left to right, roughly in proportion
+    to their widths: a cut inside a word would read as two words, since poppler adds a
+    space wherever two boxes' text does not quite meet. A box left without a word gets a
+    ZERO WIDTH SPACE: with nothing at all it would leave a hole in the line, and poppler
+    starts a new block at a hole of 1.5 font sizes."""
+    total = sum(t.width for t in boxes_) or 1
+    after_space = [i + 1 for i, ch in enumerate(text) if ch.isspace()]
+    cuts, start, reach = [], 0, 0.0
+    for box in boxes_[:-1]:
+        reach += box.width
+        target = len(text) * reach / total
+        start = min((c for c in after_space if c > start), key=lambda c: abs(c - target), default=len(text))
+        cuts.append(start)
+    return [text[a:b] or ZWSP for a, b in zip([0, *cuts], [*cuts, len(text)])]
 
 
 def plan_page(page_box, boxes) -> dict:
@@ -161,59 +199,60 @@ def plan_page(page_box, boxes) -> dict:
     text when they are in a shaped script (see actual_text_for).
     """
     groups = _groups(page_box, boxes)
-    strong = {"L": 1, "R": -1}
-    balance = sum(strong.get(direction_class(ch), 0)
+    # Poppler picks a page's direction by counting strong characters (lrCount); the marks
+    # added here are of the page's direction, so they only confirm it.
+    balance = sum({"L": 1, "R": -1}.get(direction_class(ch), 0)
                   for group in groups for line in group for t in line for ch in _drawn(t))
-    plan, written = _plan_groups(groups, rtl_page=balance < 0)
-    # Poppler picks a page's direction by counting strong characters, our marks included.
-    counted = sum(strong.get(direction_class(ch), 0) for ch in written)
-    if (counted < 0) != (balance < 0):
-        plan, _ = _plan_groups(groups, rtl_page=counted < 0)
+    plan: dict = {}
+    for lines in groups:
+        _plan_group(lines, balance < 0, plan)
     return plan
 
 
-def _plan_groups(groups, rtl_page: bool) -> tuple[dict, str]:
-    """The plan for every group of lines, and all the text it makes poppler read."""
-    plan, written = {}, []
-    for lines in groups:
-        texts = [[_drawn(t) for t in line] for line in lines]
-        line_texts = ["".join(parts) for parts in texts]
-        logical = _join_lines(line_texts)
-        has_rtl = any(direction_class(ch) == "R" for ch in logical)
-        if len(lines) > 1:
-            # A table cell that wraps. Poppler keeps lines in one block only when their
-            # baselines are at most 1.5 font sizes apart, so in a table it interleaves
-            # the lines of neighbouring cells; the first line carries the cell's whole
-            # text and the others a space, which it skips.
-            order = logical
-            if rtl_page or has_rtl:
-                order = "".join(ch for ch, _ in order_for_extraction(logical, rtl_page))
-            _deal(order, lines[0], [len(_drawn(t)) for t in lines[0]], plan)
-            plan.update({id(t): " " for line in lines[1:] for t in line})
-            written.append(order)
-            continue
-        members, parts = lines[0], texts[0]
-        if not rtl_page and not has_rtl:
-            written.append(logical)
-            if logical.endswith("-"):
-                # Poppler takes a line ending in "-" for a hyphenated word and drops the
-                # hyphen; ours are real (the word is "makipag-usap"), so end it with a space.
-                last = max(members, key=lambda t: t.position_x)
-                plan[id(last)] = _drawn(last) + " "
-            continue  # otherwise read left to right as drawn; shaped boxes get their own text
-        order = order_for_extraction(logical, rtl_page)
-        written.append("".join(ch for ch, _ in order))
-        if [ch for ch, _ in order] == list(logical) and not needs_actual_text(logical):
-            plan.update({id(t): None for t in members})
-            continue
-        # Split the order over the boxes from left to right; each box carries as many
-        # characters as came from it.
-        owner = [i for i, text in enumerate(parts) for _ in text]
-        counts = [0] * len(members)
-        for _, index in order:
-            counts[owner[index]] += 1
-        _deal("".join(ch for ch, _ in order), members, counts, plan)
-    return plan, "".join(written)
+def _plan_group(lines: list[list], rtl_page: bool, plan: dict) -> None:
+    texts = [[_drawn(t) for t in line] for line in lines]
+    logical = _join_lines(["".join(parts) for parts in texts])
+    # Glyphs stand in logical order only in a left-to-right box without R characters.
+    rtl_boxes = any(t.style["direction"] == "rtl" for line in lines for t in line)
+    reordered = rtl_page or rtl_boxes or any(direction_class(ch) == "R" for ch in logical)
+    order = order_for_extraction(logical, rtl_page) if reordered else [(ch, i) for i, ch in enumerate(logical)]
+    written = "".join(ch for ch, _ in order)
+    if written.endswith("-"):
+        # Poppler takes a line ending in "-" for a hyphenated word and drops the hyphen;
+        # ours are real ("makipag-usap"), so the line ends with a space.
+        written += " "
+    members, parts = lines[0], texts[0]
+    xorder = sorted(range(len(members)), key=lambda i: members[i].position_x)
+    carriers = [i for i in xorder if parts[i].strip()]
+    if len(lines) > 1 or not carriers:
+        # A table cell that wraps. Poppler keeps lines in one block only when their
+        # baselines are at most 1.5 font sizes apart, so in a table it interleaves the
+        # lines of neighbouring cells: the first drawn line carries the cell's whole
+        # text, cut at spaces over its boxes, and every other box a space, which
+        # poppler skips.
+        at = next((n for n, parts_ in enumerate(texts) if any(p.strip() for p in parts_)), None)
+        if at is None:
+            return
+        plan.update({id(t): " " for line in lines for t in line})
+        drawn = [t for t, text in sorted(zip(lines[at], texts[at]), key=lambda pair: pair[0].position_x)
+                 if text.strip()]
+        for t, piece in zip(drawn, _spread(written, drawn)):
+            plan[id(t)] = piece or " "
+        return
+    if not rtl_boxes and written == logical and not needs_actual_text(logical):
+        return  # read left to right as drawn
+    if not reordered and written == logical + " ":
+        last = carriers[-1]
+        plan[id(members[last])] = parts[last] + " "
+        return  # the rest: shaped boxes carry their own text (actual_text_for)
+    if not reordered:
+        return
+    pieces = _own_pieces(order, parts, xorder, carriers)
+    if pieces is None:
+        pieces = dict(zip(carriers, _spread(written, [members[i] for i in carriers])))
+    elif written.endswith(" ") and not "".join(pieces.values()).endswith(" "):
+        pieces[carriers[-1]] += " "
+    plan.update({id(members[i]): piece or " " for i, piece in pieces.items()})
 
 
 def actual_text_for(textbox, plan: dict) -> str | None:

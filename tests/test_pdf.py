@@ -14,7 +14,7 @@ from guidebuilder.pdf import write_pdf
 from guidebuilder.pdftext import LRM, RLM, direction_class, order_for_extraction
 
 ROOT = Path(__file__).resolve().parent.parent
-BIDI_CONTROLS = dict.fromkeys([0x200E, 0x200F, 0x202A, 0x202B, 0x202C])  # poppler adds RLE/LRE...PDF itself
+BIDI_CONTROLS = dict.fromkeys([0x200B, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C])  # poppler adds RLE/LRE...PDF itself
 
 
 def poppler_reading_order(visual: str, rtl_page: bool) -> str:
@@ -64,23 +64,34 @@ def test_poppler_classes_for_urdu_text():
 
 
 @pytest.mark.parametrize("text, expected", [
-    # The number run is written as is, left of the reversed Urdu, colon included.
-    ("ہنگامی صورت: 911", ": 911" + "ہنگامی صورت"[::-1]),
+    # The number run is written as is, left of the reversed Urdu, colon included; the
+    # mark after it (at the left end) keeps a neighbour on the same line from reading on.
+    ("ہنگامی صورت: 911", RLM + ": 911" + "ہنگامی صورت"[::-1]),
     # Plain Urdu is simply reversed; nothing is added.
     ("آپ کا حق ہے۔", "آپ کا حق ہے۔"[::-1]),
 ])
 def test_order_for_extraction_examples(text, expected):
     assert _order(text, rtl_page=True) == expected
-    assert poppler_reading_order(expected, rtl_page=True) == text
+    assert poppler_reading_order(expected, rtl_page=True).translate(BIDI_CONTROLS) == text
 
 
 def test_a_mark_only_where_no_order_keeps_a_neutral_in_place():
     # ': “' between Urdu words: poppler would read the colon (a "number") and the quote
-    # together as one left-to-right run; a LEFT-TO-RIGHT MARK after the quote ends that run.
+    # together as one left-to-right run; a RIGHT-TO-LEFT MARK before the quote ends that
+    # run. Marks are of the page's direction, so they never tip poppler's choice of it.
     text = "مثلاً: “آپ”"
     order = _order(text, rtl_page=True)
-    assert order.count(LRM) == 1 and RLM not in order
-    assert poppler_reading_order(order, rtl_page=True).replace(LRM, "") == text
+    assert order.count(RLM) == 1 and LRM not in order
+    assert poppler_reading_order(order, rtl_page=True).replace(RLM, "") == text
+    assert LRM in _order("Hotline آپ ”", rtl_page=False) and RLM not in _order("Hotline آپ ”", rtl_page=False)
+
+
+def test_lines_that_poppler_joins_read_back_one_after_the_other():
+    # A list marker, or the next table cell, stands on the same baseline: poppler reads
+    # both as one line. Each planned part must read back whole, in order.
+    for parts in (["۱. ", "“آپ” کا حق"], ["911", "آپ کا حق"], ["Hotline", "(415) 555-0142"], ["آپ", "911"]):
+        visual = " ".join(_order(part, rtl_page=True) for part in reversed(parts))
+        assert poppler_reading_order(visual, rtl_page=True).translate(BIDI_CONTROLS).split() == " ".join(parts).split()
 
 
 @pytest.mark.parametrize("rtl_page", [True, False])
@@ -157,3 +168,26 @@ def test_a_bold_phone_number_that_wraps_takes_only_the_last_word_along(tmp_path)
                                       size="11pt").splitlines() if line.strip()]
     assert len(lines) == 2, lines
     assert len(lines[0].split()) > 10, lines
+
+
+@pytest.mark.parametrize("body, expected", [
+    # A Latin word in bold among Urdu ones comes back whole, not cut where a box ends.
+    (f"<p><b>کا</b> <b>ہے۔</b> <b>{LRE}Hotline{PDF}</b> <b>!</b></p>", ["کا ہے۔ Hotline !"]),
+    # Urdu list markers (decimal) stand on the first line's baseline.
+    ("<ol><li>“آپ” کا حق</li><li>911 آپ کا حق</li></ol>", ["1. “آپ” کا حق", "2. 911 آپ کا حق"]),
+    # A line whose own mark would have tipped poppler's page direction.
+    ("<p>A: آپ</p>", ["A: آپ"]),
+    # A real hyphen at a line end on a right-to-left page, and in a wrapped table cell.
+    ("<p dir='ltr' style='width: 5em'>makipag-usap sa abogado</p>", ["makipag-usap sa abogado"]),
+    ("<table><tr><td style='width: 22mm'>Para sa tanong makipag-usap sa isang abogado</td><td>x</td></tr></table>",
+     ["Para sa tanong makipag-usap sa isang abogado"]),
+    # A right-to-left page that poppler reads left to right (no Urdu on it).
+    ("<table><tr><td style='width: 34mm'>Harbor City Hate Incident Hotline</td><td>(415) 555</td></tr></table>",
+     ["Harbor City Hate Incident Hotline", "(415) 555"]),
+])
+def test_words_and_spaces_read_back_in_right_to_left_documents(body, expected, tmp_path):
+    text = _render(body, "ur", "rtl", tmp_path)
+    text = re.sub(r"-[ ]*\n", "-", text)  # a word broken after its hyphen reads as one word
+    lines = " | ".join(" ".join(block.split()) for block in re.split(r"\n\s*\n", text))
+    for paragraph in expected:
+        assert paragraph in lines, lines
