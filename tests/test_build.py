@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from guidebuilder.inline import Span, parse, plain_text
 from guidebuilder.locales import facts_for
 
-from conftest import ROOT, run_cli
+from conftest import CONTROLS, ROOT, run_cli
 
 LANGS = ["en", "bn", "zh_Hant", "hi", "km", "ko", "tl", "vi", "ur"]
 GUIDES = ["know-your-rights-card", "responding-to-hate"]
@@ -34,11 +34,6 @@ def _pdf(site: Path, slug: str, lang: str) -> Path:
 
 def _pdftotext(path: Path, *args: str) -> str:
     return subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
-# Bidi controls poppler writes around right-to-left lines, the marks and zero-width spaces
-# of our text layer (guidebuilder.pdftext): invisible, and left out when comparing.
-CONTROLS = dict.fromkeys([0x200B, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C])
 
 
 def _squash(text: str) -> str:

@@ -11,6 +11,13 @@ def _snapshot(root):
     return {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def _catalogs(project, cli) -> dict:
+    """Extract and update the fixture project; its catalogs by language."""
+    cli("extract", cwd=project, env=EPOCH)
+    cli("update", cwd=project)
+    return {lang: project / "locales" / lang / "LC_MESSAGES" / "fixture.po" for lang in ("bn", "ur")}
+
+
 def test_malformed_front_matter(project, cli):
     cli("extract", cwd=project, env=EPOCH)
     bad = project / "guides" / "bad"
@@ -43,9 +50,7 @@ def test_guide_folder_without_guide_md(project, cli):
 
 
 def test_po_syntax_error(project, cli):
-    cli("extract", cwd=project, env=EPOCH)
-    cli("update", cwd=project)
-    po = project / "locales" / "bn" / "LC_MESSAGES" / "fixture.po"
+    po = _catalogs(project, cli)["bn"]
     lines = po.read_text().splitlines(keepends=True)
     index = next(i for i, line in enumerate(lines) if line == 'msgid "First step"\n')
     lines[index + 1] = 'msgstr "Prothom dhap\n'  # the closing quote is missing
@@ -60,9 +65,7 @@ def test_po_syntax_error(project, cli):
 
 
 def test_po_language_disagrees_with_folder(project, cli):
-    cli("extract", cwd=project, env=EPOCH)
-    cli("update", cwd=project)
-    po = project / "locales" / "ur" / "LC_MESSAGES" / "fixture.po"
+    po = _catalogs(project, cli)["ur"]
     text = po.read_text()
     line = text[: text.index('"Language: ur')].count("\n") + 1
     po.write_text(text.replace('"Language: ur', '"Language: hi'))
@@ -73,9 +76,7 @@ def test_po_language_disagrees_with_folder(project, cli):
 
 
 def test_duplicate_msgid(project, cli):
-    cli("extract", cwd=project, env=EPOCH)
-    cli("update", cwd=project)
-    po = project / "locales" / "bn" / "LC_MESSAGES" / "fixture.po"
+    po = _catalogs(project, cli)["bn"]
     text = po.read_text()
     line = text.count("\n") + 2
     po.write_text(text + '\nmsgid "First step"\nmsgstr "again"\n')
@@ -86,10 +87,7 @@ def test_duplicate_msgid(project, cli):
 
 
 def test_all_errors_of_a_pass_are_reported_together(project, cli):
-    cli("extract", cwd=project, env=EPOCH)
-    cli("update", cwd=project)
-    for lang in ("bn", "ur"):
-        po = project / "locales" / lang / "LC_MESSAGES" / "fixture.po"
+    for lang, po in _catalogs(project, cli).items():
         po.write_text(po.read_text().replace(f'"Language: {lang}', '"Language: km'))
     result = cli("update", cwd=project)
     assert result.code == 1

@@ -13,8 +13,7 @@ import pytest
 from guidebuilder.pdf import write_pdf
 from guidebuilder.pdftext import LRM, RLM, direction_class, order_for_extraction
 
-ROOT = Path(__file__).resolve().parent.parent
-BIDI_CONTROLS = dict.fromkeys([0x200B, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C])  # poppler adds RLE/LRE...PDF itself
+from conftest import CONTROLS, ROOT
 
 
 def poppler_reading_order(visual: str, rtl_page: bool) -> str:
@@ -72,7 +71,7 @@ def test_poppler_classes_for_urdu_text():
 ])
 def test_order_for_extraction_examples(text, expected):
     assert _order(text, rtl_page=True) == expected
-    assert poppler_reading_order(expected, rtl_page=True).translate(BIDI_CONTROLS) == text
+    assert poppler_reading_order(expected, rtl_page=True).translate(CONTROLS) == text
 
 
 def test_a_mark_only_where_no_order_keeps_a_neutral_in_place():
@@ -91,7 +90,7 @@ def test_lines_that_poppler_joins_read_back_one_after_the_other():
     # both as one line. Each planned part must read back whole, in order.
     for parts in (["۱. ", "“آپ” کا حق"], ["911", "آپ کا حق"], ["Hotline", "(415) 555-0142"], ["آپ", "911"]):
         visual = " ".join(_order(part, rtl_page=True) for part in reversed(parts))
-        assert poppler_reading_order(visual, rtl_page=True).translate(BIDI_CONTROLS).split() == " ".join(parts).split()
+        assert poppler_reading_order(visual, rtl_page=True).translate(CONTROLS).split() == " ".join(parts).split()
 
 
 @pytest.mark.parametrize("rtl_page", [True, False])
@@ -101,14 +100,14 @@ def test_order_for_extraction_reads_back_for_any_mix(rtl_page):
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
         back = poppler_reading_order(_order(text, rtl_page), rtl_page)
-        assert back.translate(BIDI_CONTROLS) == text, (text, back)
+        assert back.translate(CONTROLS) == text, (text, back)
 
 
 def _pdftotext(data: bytes, tmp_path: Path) -> str:
     path = tmp_path / "out.pdf"
     path.write_bytes(data)
     out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return out.translate(BIDI_CONTROLS)
+    return out.translate(CONTROLS)
 
 
 def _squash(text: str) -> str:
