@@ -25,9 +25,9 @@ from .catalogs import atomic_write
 from .check import check_language
 from .config import Project, guide_slugs
 from .errors import GuideError
-from .fonts import (cache_root, face_css, facts_families, font_stack, fonts_for, isolate_fontconfig, load_manifest,
+from .fonts import (Face, cache_root, face_css, facts_families, font_stack, fonts_for, isolate_fontconfig, load_manifest,
                     page_chars, subset_font, cmap)
-from .locales import facts_for
+from .locales import LocaleFacts, facts_for
 from .render import PageLinks, jinja_env, render_page, size_label, ui_text
 from .source import Guide, read_guide
 from .state import (STATE_DIR, BuildOptions, BuildReport, LanguageResult, _hash_tree, harfbuzz_subset_warning,
@@ -53,42 +53,49 @@ def _job_dir(options: BuildOptions, slug: str, lang: str) -> Path:
 
 def _css(project: Project, lang: str, source_lang: str, faces: str, paper: str, target: str) -> str:
     """The page's stylesheet: WeasyPrint's paged media for print, browser CSS for the web."""
-    facts = facts_for(lang)
-    source = facts_for(source_lang)
+    facts = facts_for(lang, project)
+    source = facts_for(source_lang, project)
     return jinja_env().get_template("guide.css.j2").render(
         facts=facts, source=source, font_faces=faces, paper=paper, target=target,
         font_stack=font_stack(facts_families(facts, source)), source_stack=font_stack(source.fonts))
 
 
-def _drawn(html: str, lang: str) -> dict[int, set[str]]:
-    """Characters a page draws per weight, with the locale's digits (list markers and page numbers)."""
+def _drawn(html: str, facts: LocaleFacts) -> dict[Face, set[str]]:
+    """Characters a page draws per face, with the locale's digits (list markers and page numbers)."""
     chars = page_chars(html)
-    digits = set(facts_for(lang).digits("0123456789"))
-    return {weight: found | digits for weight, found in chars.items()}
+    digits = set(facts.digits("0123456789"))
+    return {face: found | digits if face[1] == "normal" else found for face, found in chars.items()}
 
 
-def _subset_faces(project: Project, families: tuple[str, ...], chars: dict[int, set[str]], flavor: str | None,
+def _subset_faces(project: Project, families: tuple[str, ...], chars: dict[Face, set[str]], flavor: str | None,
                   cache: Path, first_match: bool = False) -> list[tuple]:
-    """Subset every face of the families to the characters drawn in its weight.
+    """Subset every face of the families to the characters drawn in its weight and style.
 
     With first_match, a face gets only the characters no earlier family of the
-    stack has, as a browser's per-character font matching would draw them.
+    stack has, as a browser's per-character font matching would draw them. A
+    family without an italic face draws italic text with its upright face
+    (synthesized slant), so those characters go to the upright face.
     """
     manifest = load_manifest(project)
     out = []
-    taken: dict[int, set[str]] = {400: set(), 700: set()}
-    for font in fonts_for(manifest, families):
-        wanted = chars[font.weight]
+    taken: dict[Face, set[str]] = {face: set() for face in chars}
+    stack = fonts_for(manifest, families)
+    styles = {(font.family, font.weight, font.style) for font in stack}
+    for font in stack:
+        face = (font.weight, font.style)
+        wanted = set(chars.get(face, set()))
+        if font.style == "normal" and (font.family, font.weight, "italic") not in styles:
+            wanted |= chars.get((font.weight, "italic"), set())
         if first_match:
-            covered = {c for c in chars[font.weight] if ord(c) in cmap(project.fonts_dir / font.file)}
-            wanted = covered - taken[font.weight]
-            taken[font.weight] |= covered
+            covered = {c for c in wanted if ord(c) in cmap(project.fonts_dir / font.file)}
+            wanted = covered - taken[face]
+            taken[face] |= covered
         if flavor == "woff2" and font.web_bold_synthesized:
             if font.weight == 700:
                 continue
-            wanted = chars[400] | chars[700]  # the regular face draws the bold text too
+            wanted = set().union(*chars.values())  # the regular face draws the bold text too
         if flavor is None:
-            wanted = chars[400] | chars[700]  # WeasyPrint subsets again; one file per face is enough
+            wanted = set().union(*chars.values())  # WeasyPrint subsets again; one file per face is enough
         path = subset_font(project, font, wanted, flavor, cache)
         if path is not None:
             out.append((font, path))
@@ -100,7 +107,8 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
     """Build one guide in one language: PDF then HTML. Runs in a worker process."""
     started = time.monotonic()
     project = Project(root=Path(root), **project_settings)
-    facts = facts_for(lang)
+    facts = facts_for(lang, project)
+    source_facts = facts_for(project.source_language, project)
     out_dir = _job_dir(options, slug, lang)
     cache = cache_root() / "fonts"
     isolate_fontconfig(options.out_dir / STATE_DIR)
@@ -108,20 +116,21 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
     translation = load_translation(project, slug, lang, options.include_fuzzy)
     source_lang = project.source_language
     paper = options.paper or project.paper
-    families = facts_families(facts, facts_for(source_lang))
-    languages = [(facts_for(code).bcp47, facts_for(code).native_name, f"../{code}/index.html",
-                  facts_for(code).direction) for code in published]
+    families = facts_families(facts, source_facts)
+    languages = [(other.bcp47, other.native_name, f"../{code}/index.html", other.direction)
+                 for code, other in ((code, facts_for(code, project)) for code in published)]
     result = LanguageResult(slug, lang, facts.direction, "published",
                             coverage=round(translation.coverage_of(guide.messages()), 4), rebuilt=True)
     pdf_name = f"{slug}-{lang}.pdf"
     writes: list[tuple[Path, bytes]] = []
     pdf_bytes = None
     if "pdf" in options.formats:
-        draft, _ = render_page(guide, translation, source_lang, "print", "", PageLinks(languages), options.proof)
-        faces = _subset_faces(project, families, _drawn(draft, lang), None, cache)
+        draft, _ = render_page(guide, translation, facts, source_facts, "print", "", PageLinks(languages),
+                                options.proof)
+        faces = _subset_faces(project, families, _drawn(draft, facts), None, cache)
         css = _css(project, lang, source_lang, face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]),
                    paper, "print")
-        html, renderer = render_page(guide, translation, source_lang, "print", css, PageLinks(languages),
+        html, renderer = render_page(guide, translation, facts, source_facts, "print", css, PageLinks(languages),
                                      options.proof)
         from .pdf import write_pdf
 
@@ -137,13 +146,13 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
         pdf_bytes = (out_dir / pdf_name).stat().st_size
     if "html" in options.formats:
         links = PageLinks(languages, pdf_name if pdf_bytes else None, pdf_bytes)
-        draft, renderer = render_page(guide, translation, source_lang, "web", "", links, options.proof)
+        draft, renderer = render_page(guide, translation, facts, source_facts, "web", "", links, options.proof)
         # Without fallback blocks the page draws in its own stack only (see _subset_faces).
-        faces = _subset_faces(project, families, _drawn(draft, lang), "woff2", cache,
+        faces = _subset_faces(project, families, _drawn(draft, facts), "woff2", cache,
                               first_match=not renderer.fallbacks)
         web_faces = [(f, f"fonts/{p.name}", "woff2") for f, p in faces]
         css = _css(project, lang, source_lang, face_css(web_faces), paper, "web")
-        html, renderer = render_page(guide, translation, source_lang, "web", css, links, options.proof)
+        html, renderer = render_page(guide, translation, facts, source_facts, "web", css, links, options.proof)
         writes.append((out_dir / "index.html", html.encode("utf-8")))
         for _font, path in faces:
             writes.append((out_dir / "fonts" / path.name, path.read_bytes()))
@@ -287,6 +296,10 @@ def decision_key(project: Project, slug: str, lang: str, options: BuildOptions) 
 def _decide(project: Project, guide: Guide, lang: str, options: BuildOptions) -> LanguageResult | None:
     """None when the language is published; else why it is skipped or failed (check errors, coverage)."""
     slug = guide.slug
+    try:
+        facts_for(lang, project)  # a language no bundled font covers fails here, with what to do
+    except GuideError as exc:
+        return LanguageResult(slug, lang, facts_for(lang).direction, "failed", str(exc))
     errors = [f for f in check_language(project, slug, lang, options.include_fuzzy) if f.severity == "error"]
     if errors:
         more = f" (and {len(errors) - 1} more; run 'guidebuilder check')" if len(errors) > 1 else ""
@@ -390,23 +403,24 @@ def _write_site(project: Project, out_dir: Path, report: BuildReport, langs: lis
 
 
 def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
-    source = facts_for(project.source_language)
+    source = facts_for(project.source_language, project)
     cards = []
     for slug, title in report.titles.items():
         rows = []
         for r in report.results:
             if r.slug != slug or r.status != "published":
                 continue
-            facts = facts_for(r.lang)
+            facts = facts_for(r.lang, project)
             rows.append({"lang": facts.bcp47, "dir": facts.direction, "name": facts.native_name,
                          "match": facts.match_tags,
                          "html": r.html, "pdf": r.pdf,
-                         "pdf_label": size_label(r.lang, r.pdf_bytes) if r.pdf_bytes else None})
+                         "pdf_label": size_label(facts, r.pdf_bytes) if r.pdf_bytes else None})
         cards.append({"slug": slug, "title": title, "languages": rows})
     template = jinja_env().get_template("portal.html.j2")
     draft = template.render(cards=cards, lang=source.bcp47, title=ui_text(project.source_language, "Community guides"),
                             css="")
-    families = tuple(dict.fromkeys(f for code in project.all_languages() for f in facts_for(code).fonts))
+    shown = [project.source_language, *(r.lang for r in report.results if r.status == "published")]
+    families = tuple(dict.fromkeys(f for code in dict.fromkeys(shown) for f in facts_for(code, project).fonts))
     faces = _subset_faces(project, families, page_chars(draft), "woff2", cache_root() / "fonts", first_match=True)
     css = face_css([(f, f"fonts/{p.name}", "woff2") for f, p in faces])
     css += "\n" + jinja_env().get_template("portal.css.j2").render(stack=font_stack(families))

@@ -18,9 +18,10 @@ import polib
 from .catalogs import msgstr_line, plural_forms, read_catalog
 from .config import Project
 from .errors import CatalogError
-from .fonts import cmap, facts_families, fonts_for, load_manifest
+from .fonts import FontFile, cmap, facts_families, fonts_for, load_manifest
 from .inline import MarkupError, parse, plain_text, signature
-from .locales import LocaleFacts, facts_for
+from .glyphs import generated_text, missing_glyphs
+from .locales import SCRIPT_LETTERS, LocaleFacts, facts_for
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]{}\"'，。、）「」《》«»]+")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -81,13 +82,12 @@ class CatalogChecker:
     def __init__(self, project: Project, lang: str, url_map: dict[str, str] | None = None):
         self.project = project
         self.lang = lang
-        self.facts: LocaleFacts = facts_for(lang)
+        self.facts: LocaleFacts = facts_for(lang, project)
         self.url_map = url_map or {}
         manifest = load_manifest(project)
-        families = facts_families(self.facts, facts_for(project.source_language))
-        self.coverage: set[int] = set()
-        for font in fonts_for(manifest, families):
-            self.coverage |= cmap(project.fonts_dir / font.file)
+        families = facts_families(self.facts, facts_for(project.source_language, project))
+        self.coverage, self.covered_scripts = stack_coverage(project, manifest, families)
+        self.drawn: list[tuple[str, int]] = []  # (text, msgstr line) of every published translation
 
     def check_file(self, path: Path, include_fuzzy: bool = False) -> list[Finding]:
         """Findings for one .po file (the file is read, never written)."""
@@ -112,6 +112,9 @@ class CatalogChecker:
             line = msgstr_line(lines, entry)
             findings.extend(self.check_entry(entry, rel, line))
         header_line = _line_containing(lines, '"Language:') or 1
+        for missing in missing_glyphs(self.drawn, self.coverage, self.covered_scripts):
+            findings.append(Finding(rel, missing.first_line, "error", "missing-glyph", missing.describe(self.lang)))
+        findings.sort(key=lambda f: f.line)
         if fuzzy:
             findings.append(Finding(rel, header_line, "warning", "fuzzy",
                                     f"{fuzzy} fuzzy message(s) are not published until a translator reviews them"))
@@ -182,11 +185,7 @@ class CatalogChecker:
             added = sorted(dst_numbers - src_numbers)
             parts = ([f"missing {', '.join(lost)}"] if lost else []) + ([f"added {', '.join(added)}"] if added else [])
             error("number", f"numbers differ from the source: {'; '.join(parts)}")
-        for ch in sorted(set(target)):
-            if ord(ch) not in self.coverage and not unicodedata.category(ch).startswith(("Z", "C")):
-                name = unicodedata.name(ch, "unnamed character")
-                error("missing-glyph", f"'{ch}' U+{ord(ch):04X} {name} is in no bundled font for {self.lang}; "
-                                       "use another character or add a font to fonts/")
+        self.drawn.append((plain_text(target_nodes), line))
         # -- warnings ---------------------------------------------------------------
         if dst_text == src_text and re.search(r"[^\W\d_]{2}", _strip_contacts(src_text)):
             warning("same-as-source", "translation is identical to the source text")
@@ -219,21 +218,58 @@ def _line_containing(lines: list[str], needle: str) -> int | None:
 
 def check_language(project: Project, slug: str, lang: str, include_fuzzy: bool = False) -> list[Finding]:
     """Findings for one guide's catalog in one language (none for the source language)."""
+    findings = check_generated(project, lang)
     if lang == project.source_language:
-        return []
+        return findings + check_source(project, slug)
     path = project.po_path(lang, slug)
     if not path.is_file():
-        return []
+        return findings
     url_map = project.url_maps.get(lang, {})
-    return CatalogChecker(project, lang, url_map).check_file(path, include_fuzzy)
+    return findings + CatalogChecker(project, lang, url_map).check_file(path, include_fuzzy)
+
+
+def stack_coverage(project: Project, manifest: list[FontFile], families: tuple[str, ...]) -> tuple[set[int], set[str]]:
+    """Code points the families' fonts draw, and the scripts their manifest entries cover."""
+    coverage: set[int] = set()
+    scripts: set[str] = set()
+    for font in fonts_for(manifest, families):
+        coverage |= cmap(project.fonts_dir / font.file)
+        for script in font.scripts:
+            scripts |= SCRIPT_LETTERS.get(script, {script})
+    return coverage, scripts
+
+
+def check_source(project: Project, slug: str) -> list[Finding]:
+    """Characters of a guide's source text (every output draws it, at least as fallback) that no font draws."""
+    from .source import read_guide
+
+    guide = read_guide(project.root, slug)
+    facts = facts_for(project.source_language, project)
+    coverage, scripts = stack_coverage(project, load_manifest(project), facts.fonts)
+    drawn = [(message.text, message.line) for message in guide.messages()]
+    drawn += [(str(value), 1) for key, value in guide.meta.items() if key not in guide.meta_messages]
+    rel = guide.src_path
+    return [Finding(rel, missing.first_line, "error", "missing-glyph",
+                    missing.describe(project.source_language) + "; affects every language's outputs")
+            for missing in missing_glyphs(drawn, coverage, scripts)]
+
+
+def check_generated(project: Project, lang: str) -> list[Finding]:
+    """Characters the templates draw in a language (list markers, separators, digits) that no font draws."""
+    facts = facts_for(lang, project)
+    coverage, scripts = stack_coverage(project, load_manifest(project), facts.fonts)
+    return [Finding("fonts/manifest.json", 1, "error", "missing-glyph",
+                    missing.describe(lang).replace(" is in no", " (drawn by the page templates: list markers, "
+                                                               "separators, digits) is in no", 1))
+            for missing in missing_glyphs([(generated_text(facts), 1)], coverage, scripts)]
 
 
 def check_project(project: Project, slugs: list[str], langs: list[str]) -> list[Finding]:
     """Findings for every guide x language, plus catalogs of languages nobody configured."""
     findings: list[Finding] = []
     for slug in slugs:
-        for lang in langs:
-            findings.extend(check_language(project, slug, lang))
+        for lang in dict.fromkeys([project.source_language, *langs]):
+            findings.extend(f for f in check_language(project, slug, lang) if f not in findings)
     configured = set(project.all_languages())
     if project.locales_dir.is_dir():
         for folder in sorted(p for p in project.locales_dir.iterdir() if p.is_dir()):

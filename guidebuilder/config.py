@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ class Project:
     paper: str = "letter"
     guide_settings: dict[str, dict] = field(default_factory=dict)
     url_maps: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> source URL -> localized URL
+    locale_settings: dict[str, dict] = field(default_factory=dict)  # [locales.<code>] overrides of locale facts
     locales_root: Path | None = None  # catalogs somewhere else than <root>/locales (pseudo-locales)
 
     @property
@@ -65,23 +67,53 @@ class Project:
         return float(self.guide_settings.get(slug, {}).get("min_coverage", self.min_coverage))
 
 
-def _check_locale(code: str, where: str) -> None:
-    from babel import Locale, UnknownLocaleError
-
-    from .locales import FACTS
-
-    if code in FACTS:
-        return
-    try:
-        Locale.parse(code)
-    except (UnknownLocaleError, ValueError) as exc:
-        raise ConfigError(f"'{code}' is not a CLDR locale identifier (examples: bn, zh_Hant, ur)", where) from exc
-    from .locales import facts_for
+def _check_locale(code: str, where: str, line: int | None = None) -> None:
+    from .locales import derived_facts
 
     try:
-        facts_for(code)
-    except ValueError as exc:
-        raise ConfigError(str(exc), where) from exc
+        derived_facts(code)
+    except ConfigError as exc:
+        raise ConfigError(exc.message, where, line) from exc
+
+
+def line_of(text: str, table: str | None, key: str | None = None) -> int | None:
+    """The line of a [table] header (or of key = inside it) in TOML text, for messages."""
+    lines = text.splitlines()
+    start = 0
+    if table is not None:
+        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(
+            rf'(?:{re.escape(part)}|"{re.escape(part)}")' for part in table.split(".")) + r"\s*\]")
+        for number, text_line in enumerate(lines):
+            if header.match(text_line):
+                start = number
+                if key is None:
+                    return number + 1
+                break
+        else:
+            return None
+    if key is not None:
+        pattern = re.compile(rf'^\s*(?:{re.escape(key)}|"{re.escape(key)}")\s*=')
+        for number in range(start, len(lines)):
+            if number > start and lines[number].lstrip().startswith("["):
+                break
+            if pattern.match(lines[number]):
+                return number + 1
+    return None
+
+
+def _locale_settings(data: dict, text: str) -> dict[str, dict]:
+    """The validated [locales.<code>] tables of guidebuilder.toml."""
+    from .locales import setting_problems
+
+    tables = data.get("locales", {})
+    if not isinstance(tables, dict):
+        raise ConfigError("'locales' must be tables such as [locales.ar]", CONFIG_NAME, line_of(text, None, "locales"))
+    for code, settings in tables.items():
+        _check_locale(code, CONFIG_NAME, line_of(text, f"locales.{code}"))
+        for key, problem in setting_problems(settings):
+            raise ConfigError(f"[locales.{code}] {problem}", CONFIG_NAME,
+                              line_of(text, f"locales.{code}", key) or line_of(text, f"locales.{code}"))
+    return {code: dict(settings) for code, settings in tables.items()}
 
 
 def load_project(root: Path | str = ".") -> Project:
@@ -90,9 +122,13 @@ def load_project(root: Path | str = ".") -> Project:
     if not root.is_dir():
         raise ConfigError(f"project folder {root} does not exist")
     project = Project(root=root)
+    text = ""
     if project.config_path.is_file():
         try:
-            data = tomllib.loads(project.config_path.read_text(encoding="utf-8"))
+            text = project.config_path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except UnicodeDecodeError as exc:
+            raise ConfigError("not UTF-8 text; save the file as UTF-8", CONFIG_NAME) from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{exc}; fix the TOML syntax", CONFIG_NAME) from exc
         settings = data.get("project", {})
@@ -103,9 +139,12 @@ def load_project(root: Path | str = ".") -> Project:
         project.guide_settings = data.get("guides", {})
         project.url_maps = {lang: dict(urls) for lang, urls in data.get("urls", {}).items()}
         if project.paper not in ("letter", "a4"):
-            raise ConfigError(f"paper must be 'letter' or 'a4', not '{project.paper}'", CONFIG_NAME)
+            raise ConfigError(f"paper must be 'letter' or 'a4', not '{project.paper}'", CONFIG_NAME,
+                              line_of(text, "project", "paper"))
+        project.locale_settings = _locale_settings(data, text)
     for code in project.all_languages():
-        _check_locale(code, CONFIG_NAME)
+        key = "source_language" if code == project.source_language else "languages"
+        _check_locale(code, CONFIG_NAME, line_of(text, "project", key) if text else None)
     return project
 
 

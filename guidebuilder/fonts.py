@@ -37,6 +37,7 @@ class FontFile:
     weight: int
     scripts: tuple[str, ...]
     sha256: str
+    style: str = "normal"  # "normal" or "italic"
 
     @property
     def is_cjk(self) -> bool:
@@ -54,8 +55,8 @@ def load_manifest(project: Project) -> list[FontFile]:
     if not path.is_file():
         raise ConfigError("fonts/manifest.json is missing; the build uses only bundled fonts", "fonts/manifest.json")
     data = json.loads(path.read_text(encoding="utf-8"))
-    fonts = [FontFile(f["family"], f["file"], int(f["weight"]), tuple(f["scripts"]), f["sha256"])
-             for f in data["fonts"]]
+    fonts = [FontFile(f["family"], f["file"], int(f["weight"]), tuple(f["scripts"]), f["sha256"],
+                      f.get("style", "normal")) for f in data["fonts"]]
     for font in fonts:
         if not (project.fonts_dir / font.file).is_file():
             raise ConfigError(f"font file {font.file} listed in the manifest is missing", "fonts/manifest.json")
@@ -79,7 +80,7 @@ def face_css(fonts: list[tuple[FontFile, str, str]]) -> str:
         rules.append(
             "@font-face {"
             f' font-family: "{font.family}"; src: url("{url}") format("{fmt}");'
-            f" font-weight: {font.weight}; font-style: normal; font-display: swap; }}")
+            f" font-weight: {font.weight}; font-style: {font.style}; font-display: swap; }}")
     return "\n".join(rules)
 
 
@@ -98,12 +99,44 @@ def _tag(name: str) -> int:
     return int.from_bytes(name.encode("ascii"), "big")
 
 
+def shaped_closure(face: hb.Face, codepoints: list[int]) -> tuple[set[int], set[int]]:
+    """Glyphs and code points shaping each character reaches, beyond what the cmap and GSUB give.
+
+    A shaper may first decompose a character into others: HarfBuzz draws Thai
+    SARA AM (U+0E33) as NIKHAHIT (U+0E4D) + SARA AA (U+0E32), and Khmer split
+    vowels with a separate pre-base part. A subset by code points alone keeps
+    U+0E33 but drops U+0E4D, which then draws as .notdef.
+    """
+    font = hb.Font(face)
+    reverse: dict[int, int] = {}
+    for codepoint in sorted(face.unicodes):
+        glyph = font.get_nominal_glyph(codepoint)
+        if glyph is not None:
+            reverse.setdefault(glyph, codepoint)
+    glyphs: set[int] = set()
+    extra: set[int] = set()
+    for codepoint in codepoints:
+        buffer = hb.Buffer()
+        buffer.add_codepoints([codepoint])
+        buffer.guess_segment_properties()
+        hb.shape(font, buffer, {})
+        for info in buffer.glyph_infos:
+            glyphs.add(info.codepoint)
+            if info.codepoint in reverse:
+                extra.add(reverse[info.codepoint])
+    return glyphs, extra
+
+
 def _hb_subset(source: Path, codepoints: list[int], drop_locl: bool, desubroutinize: bool) -> bytes:
     """HarfBuzz's subsetter (as WeasyPrint uses): milliseconds even for a 16 MB CJK font."""
     face = hb.Face(hb.Blob.from_file_path(str(source)))
     plan = hb.SubsetInput()
-    for codepoint in codepoints:
+    glyphs, extra = shaped_closure(face, codepoints)
+    mapped = cmap(source)
+    for codepoint in sorted(set(codepoints) | {c for c in extra if c in mapped}):
         plan.unicode_set.add(codepoint)
+    for glyph in sorted(glyphs):
+        plan.glyph_set.add(glyph)
     if drop_locl:
         plan.layout_feature_tag_set.remove(_tag("locl"))
     flags = hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NOTDEF_OUTLINE
@@ -156,18 +189,22 @@ SYNTHESIZED_BOLD = {"Hant", "Hans", "Hang", "Kore", "Arab"}
 # CJK faces already map each character to the locale's glyph; their 'locl'
 # alternates for other regions would double a web subset.
 CJK = {"Hant", "Hans", "Hang", "Kore"}
-SUBSET_VERSION = "4"  # bump when subsetting options change: part of the cache key
+SUBSET_VERSION = "5"  # bump when subsetting options change: part of the cache key
+
+
+ITALIC_TAGS = {"em", "i"}
+Face = tuple[int, str]  # (weight, style) of a font face
+FACES: tuple[Face, ...] = ((400, "normal"), (700, "normal"), (400, "italic"), (700, "italic"))
 
 
 class _TextCollector(HTMLParser):
-    """Characters of a page's body text, split by the weight they are drawn in."""
+    """Characters of a page's body text, split by the face (weight, style) they are drawn in."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool]] = []
+        self.stack: list[tuple[str, bool, bool]] = []
         self.skip = 0
-        self.regular: set[str] = set()
-        self.bold: set[str] = set()
+        self.chars: dict[Face, set[str]] = {face: set() for face in FACES}
 
     def handle_starttag(self, tag, attrs):
         if tag in ("style", "script", "head", "title"):
@@ -176,7 +213,9 @@ class _TextCollector(HTMLParser):
             return
         classes = set((dict(attrs).get("class") or "").split())
         bold = tag in BOLD_TAGS or bool(classes & BOLD_CLASSES) or "aria-current" in dict(attrs)
-        self.stack.append((tag, bold or bool(self.stack and self.stack[-1][1])))
+        italic = tag in ITALIC_TAGS
+        parent_bold, parent_italic = (self.stack[-1][1], self.stack[-1][2]) if self.stack else (False, False)
+        self.stack.append((tag, bold or parent_bold, italic or parent_italic))
 
     def handle_endtag(self, tag):
         if tag in ("style", "script", "head", "title"):
@@ -189,15 +228,18 @@ class _TextCollector(HTMLParser):
     def handle_data(self, data):
         if self.skip:
             return
-        (self.bold if self.stack and self.stack[-1][1] else self.regular).update(data)
+        bold, italic = (self.stack[-1][1], self.stack[-1][2]) if self.stack else (False, False)
+        self.chars[(700 if bold else 400, "italic" if italic else "normal")].update(data)
 
 
-def page_chars(html: str) -> dict[int, set[str]]:
-    """Characters a page draws in each font weight (400, 700), CSS-drawn ones included."""
+def page_chars(html: str) -> dict[Face, set[str]]:
+    """Characters a page draws in each face (weight, style), CSS-drawn ones in the upright faces."""
     collector = _TextCollector()
     collector.feed(html)
-    regular = BASE_CHARS | collector.regular
-    return {400: regular, 700: BASE_CHARS | collector.bold}
+    chars = collector.chars
+    chars[(400, "normal")] |= BASE_CHARS
+    chars[(700, "normal")] |= BASE_CHARS
+    return chars
 
 
 FONTCONFIG = """<?xml version="1.0"?>

@@ -61,9 +61,9 @@ def format_size(size: int, facts: LocaleFacts) -> str:
     return facts.digits(text)
 
 
-def size_label(lang: str, size: int) -> Markup:
+def size_label(facts: LocaleFacts, size: int) -> Markup:
     """"Download PDF (1.2 MB)" in the page's language; the size is isolated so it reads in order in RTL text."""
-    facts = facts_for(lang)
+    lang = facts.code
     text = format_size(size, facts)
     if facts.direction == "rtl":
         text = Markup('<bdi dir="ltr">{}</bdi>').format(text)
@@ -262,12 +262,11 @@ class PageLinks:
     pdf_bytes: int | None = None
 
 
-def render_page(guide: Guide, translation: Translation, source_lang: str, target: str, css: str,
-                links: PageLinks, proof: bool = False) -> tuple[str, BodyRenderer]:
+def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts, target: str,
+                css: str, links: PageLinks, proof: bool = False) -> tuple[str, BodyRenderer]:
     """The full HTML document of a guide in one language."""
     lang = translation.lang
-    facts = facts_for(lang)
-    renderer = BodyRenderer(guide, translation, facts, facts_for(source_lang), target, proof)
+    renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof)
     meta = {key: renderer.message_html(message) for key, message in guide.meta_messages.items()}
     plain = {key: unicodedata.normalize("NFC", parse_plain(translation.resolve(message).text))
              for key, message in guide.meta_messages.items()}
@@ -276,7 +275,7 @@ def render_page(guide: Guide, translation: Translation, source_lang: str, target
     date = guide.meta.get("date")
     pdf_label = None
     if links.pdf_href and links.pdf_bytes is not None:
-        pdf_label = size_label(lang, links.pdf_bytes)
+        pdf_label = size_label(facts, links.pdf_bytes)
     template = jinja_env().get_template("page.html.j2")
     html = template.render(
         target=target, lang_tag=facts.bcp47, dir=facts.direction, facts=facts, css=Markup(css),

@@ -105,11 +105,13 @@ class CatalogErrors(CatalogError):
 
 def init_language(project: Project, lang: str, slugs: list[str]) -> list[UpdateResult]:
     """Add a language to guidebuilder.toml and create its catalogs."""
-    from .config import _check_locale
+    from .locales import derived_facts
 
-    _check_locale(lang, "guidebuilder init")  # a CLDR locale guidebuilder can typeset
+    derived_facts(lang)  # a CLDR locale
     if lang == project.source_language:
         raise ConfigError(f"'{lang}' is the source language")
+    facts_for(lang, project)  # a bundled font covers its script (else: what to add)
+    update(project, slugs, [lang], check=True)  # templates readable: fail before writing anything
     if lang not in project.languages:
         _add_language_to_config(project, lang)
         project.languages.append(lang)

@@ -79,6 +79,7 @@ def test_translations_are_escaped(project, cli, tmp_path):
 def test_escaping_holds_even_without_the_check(project):
     """The renderer escapes whatever a catalog holds (defence in depth behind `check`)."""
     from guidebuilder.config import load_project
+    from guidebuilder.locales import facts_for
     from guidebuilder.render import PageLinks, render_page
     from guidebuilder.source import read_guide
     from guidebuilder.translate import load_translation
@@ -86,8 +87,8 @@ def test_escaping_holds_even_without_the_check(project):
     po = project / "locales/bn/LC_MESSAGES/fixture.po"
     po.write_text(po.read_text().replace('msgstr "নিরাপদে থাকুন।"', 'msgstr "<script>alert(1)</script>"'))
     proj = load_project(project)
-    html, _ = render_page(read_guide(proj.root, "fixture"), load_translation(proj, "fixture", "bn"), "en", "web",
-                          "", PageLinks([]))
+    html, _ = render_page(read_guide(proj.root, "fixture"), load_translation(proj, "fixture", "bn"),
+                          facts_for("bn", proj), facts_for("en", proj), "web", "", PageLinks([]))
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
