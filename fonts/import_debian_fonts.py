@@ -2,13 +2,12 @@
 
 Run as `make fonts` after `apt-get install fonts-noto-core fonts-noto-cjk`.
 CJK faces are cut out of Debian's .ttc collections so that each @font-face
-names one file with one family. Writes fonts/manifest.json with sha256 sums.
+names one file with one family. The manifest is written by guidebuilder.fontfiles
+from the facts each font states, as `guidebuilder fonts add` writes it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import shutil
 import sys
@@ -17,54 +16,67 @@ from pathlib import Path
 from fontTools.ttLib import TTCollection, TTFont
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from guidebuilder.fontfiles import existing_manifest, plan_entry, register  # noqa: E402
+
 TRUETYPE = Path("/usr/share/fonts/truetype/noto")
 OPENTYPE = Path("/usr/share/fonts/opentype/noto")
+SOURCE = "Debian fonts-noto-core 20201225 and fonts-noto-cjk 20220127, SIL OFL 1.1 (see OFL.txt)"
 
-# family -> (scripts it is used for, source per weight)
+# File name pattern -> the faces bundled ({w}: Debian's style name).
 SINGLE = {
-    "Noto Sans": ("Latn Cyrl Grek", "NotoSans-{w}.ttf"),
-    "Noto Sans Bengali": ("Beng", "NotoSansBengali-{w}.ttf"),
-    "Noto Sans Devanagari": ("Deva", "NotoSansDevanagari-{w}.ttf"),
-    "Noto Sans Khmer": ("Khmr", "NotoSansKhmer-{w}.ttf"),
-    "Noto Nastaliq Urdu": ("Arab", "NotoNastaliqUrdu-{w}.ttf"),
+    "NotoSans-{w}.ttf": ("Regular", "Bold", "Italic", "BoldItalic"),
+    "NotoSansBengali-{w}.ttf": ("Regular", "Bold"),
+    "NotoSansDevanagari-{w}.ttf": ("Regular", "Bold"),
+    "NotoSansKhmer-{w}.ttf": ("Regular", "Bold"),
+    "NotoNastaliqUrdu-{w}.ttf": ("Regular", "Bold"),
+    "NotoNaskhArabic-{w}.ttf": ("Regular", "Bold"),
+    "NotoSansGurmukhi-{w}.ttf": ("Regular", "Bold"),
+    "NotoSansThai-{w}.ttf": ("Regular", "Bold"),
+    "NotoSansLao-{w}.ttf": ("Regular", "Bold"),
+    "NotoSansMyanmar-{w}.ttf": ("Regular", "Bold"),
+    "NotoSansEthiopic-{w}.ttf": ("Regular", "Bold"),
+    # List bullets the templates draw that Noto Sans lacks (U+25E6, U+25AA); Debian has no bold.
+    "NotoSansSymbols2-{w}.ttf": ("Regular",),
 }
+# Face of the .ttc -> file name pattern.
 CJK = {
-    "Noto Sans CJK TC": ("Hant Bopo", "NotoSansCJKtc-{w}.otf"),
-    "Noto Sans CJK SC": ("Hans", "NotoSansCJKsc-{w}.otf"),
-    "Noto Sans CJK KR": ("Hang Kore", "NotoSansCJKkr-{w}.otf"),
+    "Noto Sans CJK TC": "NotoSansCJKtc-{w}.otf",
+    "Noto Sans CJK SC": "NotoSansCJKsc-{w}.otf",
+    "Noto Sans CJK KR": "NotoSansCJKkr-{w}.otf",
+    "Noto Sans CJK JP": "NotoSansCJKjp-{w}.otf",
 }
-WEIGHTS = {"Regular": 400, "Bold": 700}
-
-
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+# The .ttc faces carry no `meta` table: the region of a new face is the one its
+# localized names state; faces already listed keep the scripts the manifest gives them.
 
 
 def main() -> int:
     """Copy or extract every font and write the manifest."""
-    entries = []
-    for family, (scripts, pattern) in SINGLE.items():
-        for weight_name, weight in WEIGHTS.items():
-            name = pattern.format(w=weight_name)
+    written = []
+    for pattern, styles in SINGLE.items():
+        for style in styles:
+            name = pattern.format(w=style)
             shutil.copyfile(TRUETYPE / name, HERE / name)
-            entries.append((family, name, scripts, weight))
-    for weight_name, weight in WEIGHTS.items():
-        collection = TTCollection(OPENTYPE / f"NotoSansCJK-{weight_name}.ttc")
+            written.append(HERE / name)
+    for style in ("Regular", "Bold"):
+        collection = TTCollection(OPENTYPE / f"NotoSansCJK-{style}.ttc")
         faces = {face["name"].getDebugName(1): face for face in collection.fonts}
-        for family, (scripts, pattern) in CJK.items():
-            name = pattern.format(w=weight_name)
+        for family, pattern in CJK.items():
+            name = pattern.format(w=style)
             face: TTFont = faces[family]
+            face.recalcTimestamp = False  # keep Debian's head.modified: same input, same bytes
             face.save(HERE / name, reorderTables=True)
-            entries.append((family, name, scripts, weight))
-    manifest = {
-        "source": "Debian fonts-noto-core 20201225 and fonts-noto-cjk 20220127, SIL OFL 1.1 (see OFL.txt)",
-        "fonts": [
-            {"family": fam, "file": name, "weight": weight, "scripts": scripts.split(), "sha256": sha256(HERE / name)}
-            for fam, name, scripts, weight in sorted(entries)
-        ],
-    }
-    (HERE / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            written.append(HERE / name)
+    current, _ = existing_manifest(HERE)
+    previous = {font.file: font for font in current}
+    entries = []
+    for path in written:
+        entry, _facts, _stored, warnings = plan_entry(path, path.name, (), previous)
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        entries.append(entry)
+    register(HERE, written, entries, {"source": SOURCE})
     copyright_text = Path("/usr/share/doc/fonts-noto-core/copyright").read_text(encoding="utf-8")
     match = re.search(r"^License: OFL-1\.1\n((?: .*\n?)+)", copyright_text, re.M)
     if not match:

@@ -148,6 +148,52 @@ def check_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
         raise typer.Exit(1)
 
 
+fonts_app = typer.Typer(no_args_is_help=True, help="The project's fonts: add font files, see which scripts they cover.")
+app.add_typer(fonts_app, name="fonts")
+
+
+@fonts_app.command("add")
+def fonts_add_cmd(files: list[Path] = typer.Argument(..., help="Font files (.ttf, .otf, .woff, .woff2)."),
+                  project: Path = ProjectOpt,
+                  script: Optional[list[str]] = typer.Option(None, "--script", help="ISO 15924 code each font must "
+                                                             "cover, e.g. Arab (repeatable).")) -> None:
+    """Copy fonts into fonts/ and rewrite fonts/manifest.json from the facts each font states."""
+    from .fontfiles import add_fonts, describe
+
+    try:
+        result = add_fonts(load_project(project).fonts_dir, list(files), tuple(script or ()))
+    except GuideError as exc:
+        _fail(exc)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    for font in result.added:
+        typer.echo(describe(font))
+
+
+@fonts_app.command("list")
+def fonts_list_cmd(project: Path = ProjectOpt,
+                   format: str = typer.Option("text", "--format", help="text or json")) -> None:
+    """Which family draws each script in regular, bold, italic and bold italic."""
+    from .fontfiles import SLOTS, list_fonts
+
+    try:
+        if format not in ("text", "json"):
+            raise GuideError(f"--format must be text or json, not '{format}'")
+        table = list_fonts(load_project(project).fonts_dir)
+    except GuideError as exc:
+        _fail(exc)
+    if format == "json":
+        sys.stdout.write(json.dumps({"scripts": table}, indent=2, ensure_ascii=False) + "\n")
+        return
+    view = Table(title="fonts by script", title_justify="left")
+    view.add_column("script")
+    for name in SLOTS:
+        view.add_column(name)
+    for script, row in table.items():
+        view.add_row(script, *(", ".join(row[name]) or "-" for name in SLOTS))
+    out.print(view)
+
+
 def _progress_printer(quiet: bool):
     if quiet:
         return None, None

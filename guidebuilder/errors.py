@@ -35,6 +35,10 @@ class CatalogError(GuideError):
         self.check = check  # the check name `guidebuilder check` reports it under
 
 
+class FontError(GuideError):
+    """A font file given to `guidebuilder fonts add` cannot be used."""
+
+
 class RenderError(GuideError):
     """A page could not be rendered to HTML or PDF."""
 

@@ -38,6 +38,7 @@ class FontFile:
     scripts: tuple[str, ...]
     sha256: str
     style: str = "normal"  # "normal" or "italic"
+    license: str = ""  # "OFL-1.1", else the font's own license text
 
     @property
     def is_cjk(self) -> bool:
@@ -48,24 +49,92 @@ class FontFile:
         """True when web pages let the browser embolden this family instead of loading its bold face."""
         return bool(SYNTHESIZED_BOLD & set(self.scripts))
 
+    def as_dict(self) -> dict:
+        """The manifest entry, keys in the order the manifest writes them."""
+        return {"family": self.family, "file": self.file, "weight": self.weight, "style": self.style,
+                "scripts": list(self.scripts), "license": self.license, "sha256": self.sha256}
+
+
+MANIFEST = "fonts/manifest.json"
+_REWRITE = "run 'guidebuilder fonts add' on the font files to rewrite it"
+_FIELDS = {"family": str, "file": str, "weight": int, "scripts": list, "sha256": str}
+_OPTIONAL = {"style": str, "license": str}
+
+
+def read_manifest(path: Path) -> tuple[list[FontFile], dict]:
+    """Parse a fonts manifest: (entries, its other top-level keys); ConfigError when malformed."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text ({exc.reason}); {_REWRITE}", MANIFEST) from exc
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{exc.msg} (column {exc.colno}); fix the JSON or {_REWRITE}", MANIFEST, exc.lineno) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("fonts"), list):
+        raise ConfigError(f"must be an object with a \"fonts\" list; {_REWRITE}", MANIFEST)
+    fonts = []
+    for number, entry in enumerate(data["fonts"], 1):
+        if not isinstance(entry, dict):
+            raise ConfigError(f"font entry {number} is not an object; {_REWRITE}", MANIFEST)
+        name = entry.get("file") if isinstance(entry.get("file"), str) else f"entry {number}"
+        for key, kind in (*_FIELDS.items(), *_OPTIONAL.items()):
+            if key not in entry:
+                if key in _OPTIONAL:
+                    continue
+                raise ConfigError(f"font {name} lacks \"{key}\"; {_REWRITE}", MANIFEST)
+            value = entry[key]
+            if not isinstance(value, kind) or isinstance(value, bool) or (
+                    kind is list and not all(isinstance(code, str) for code in value)):
+                what = {int: "a number", str: "a string", list: "a list of script codes"}[kind]
+                raise ConfigError(f"font {name}: \"{key}\" must be {what}; {_REWRITE}", MANIFEST)
+        if entry.get("style", "normal") not in ("normal", "italic"):
+            raise ConfigError(f"font {name}: \"style\" must be \"normal\" or \"italic\"; {_REWRITE}", MANIFEST)
+        if not 1 <= entry["weight"] <= 1000:
+            raise ConfigError(f"font {name}: \"weight\" must be from 1 to 1000; {_REWRITE}", MANIFEST)
+        if Path(entry["file"]).name != entry["file"] or entry["file"].startswith("."):
+            raise ConfigError(f"font {name}: \"file\" must be a file name in fonts/; {_REWRITE}", MANIFEST)
+        fonts.append(FontFile(entry["family"], entry["file"], entry["weight"], tuple(entry["scripts"]),
+                              entry["sha256"], entry.get("style", "normal"), entry.get("license", "")))
+    return fonts, {key: value for key, value in data.items() if key != "fonts"}
+
+
+_verified: dict[tuple, str] = {}
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file, computed once per process while its size and mtime stay the same."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _verified:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        _verified[key] = digest.hexdigest()
+    return _verified[key]
+
 
 def load_manifest(project: Project) -> list[FontFile]:
-    """Read fonts/manifest.json; every listed file must exist."""
+    """Read fonts/manifest.json; every listed file must exist and match its sha256."""
     path = project.fonts_dir / "manifest.json"
     if not path.is_file():
-        raise ConfigError("fonts/manifest.json is missing; the build uses only bundled fonts", "fonts/manifest.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    fonts = [FontFile(f["family"], f["file"], int(f["weight"]), tuple(f["scripts"]), f["sha256"],
-                      f.get("style", "normal")) for f in data["fonts"]]
+        raise ConfigError("fonts/manifest.json is missing; the build uses only bundled fonts "
+                          "(add them with 'guidebuilder fonts add FILE...')", MANIFEST)
+    fonts, _ = read_manifest(path)
     for font in fonts:
-        if not (project.fonts_dir / font.file).is_file():
-            raise ConfigError(f"font file {font.file} listed in the manifest is missing", "fonts/manifest.json")
+        source = project.fonts_dir / font.file
+        if not source.is_file():
+            raise ConfigError(f"font file {font.file} listed in the manifest is missing", MANIFEST)
+        if file_sha256(source) != font.sha256:
+            raise ConfigError(f"fonts/{font.file} differs from its sha256 in the manifest; "
+                              f"run 'guidebuilder fonts add fonts/{font.file}' again", MANIFEST)
     return fonts
 
 
 def fonts_for(manifest: list[FontFile], families: tuple[str, ...]) -> list[FontFile]:
-    """Manifest entries of the given families, in stack order."""
-    return [font for family in families for font in manifest if font.family == family]
+    """Upright manifest entries of the given families, in stack order."""
+    # Pages style no text italic yet, and page subsets are planned per weight only:
+    # an italic face of the same weight would take the upright face's characters.
+    return [font for family in families for font in manifest if font.family == family and font.style == "normal"]
 
 
 def font_stack(families: tuple[str, ...]) -> str:
