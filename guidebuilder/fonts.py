@@ -131,10 +131,8 @@ def load_manifest(project: Project) -> list[FontFile]:
 
 
 def fonts_for(manifest: list[FontFile], families: tuple[str, ...]) -> list[FontFile]:
-    """Upright manifest entries of the given families, in stack order."""
-    # Pages style no text italic yet, and page subsets are planned per weight only:
-    # an italic face of the same weight would take the upright face's characters.
-    return [font for family in families for font in manifest if font.family == family and font.style == "normal"]
+    """Manifest entries (every weight and style) of the given families, in stack order."""
+    return [font for family in families for font in manifest if font.family == family]
 
 
 def font_stack(families: tuple[str, ...]) -> str:

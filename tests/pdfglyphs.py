@@ -1,9 +1,9 @@
 """What a PDF draws, glyph by glyph, read against the fonts embedded in it.
 
 Independent of guidebuilder: pypdf walks the content streams, fontTools opens
-each embedded font program. A glyph is missing when its id is 0 (.notdef) or
-when the embedded font has no outline for it although its text is not a space:
-after subsetting, a dropped glyph can keep a non-zero id.
+each embedded font program. A glyph is missing when its id is 0 (.notdef), when
+the embedded font has no glyph of that id, or when it is drawn exactly like the
+font's .notdef box: after subsetting, a missing glyph can have a non-zero id.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class Drawn:
     font: str  # BaseFont, e.g. ABCDEF+Noto-Sans-Italic
     gid: int
     text: str  # from the font's ToUnicode map ('' when it has none)
-    has_outline: bool
+    notdef: bool  # .notdef (gid 0), a gid the embedded font lacks, or a copy of the .notdef box
 
 
 def _cmap_pairs(data: bytes, begin: bytes, end: bytes) -> list[list[bytes]]:
@@ -88,6 +88,7 @@ class _Font:
         self.cff = "CFF " in self.ttfont
         self.code_to_cid = _code_to_cid(font)
         self.to_unicode = _to_unicode(font)
+        self._outlines: dict[int, tuple] = {}
 
     def gid(self, code: int) -> int:
         cid = self.code_to_cid.get(code, 0) if self.code_to_cid is not None else code
@@ -95,19 +96,28 @@ class _Font:
             return int.from_bytes(self.cid_to_gid[2 * cid: 2 * cid + 2], "big")
         return cid  # Identity: an embedded OpenType font's CID is its glyph id
 
-    def has_outline(self, gid: int) -> bool:
-        if gid <= 0 or gid >= len(self.order):
-            return False
-        from fontTools.pens.boundsPen import ControlBoundsPen
+    def outline(self, gid: int) -> tuple | None:
+        """The glyph's drawing as recorded pen calls; None when the font has no such glyph."""
+        if gid < 0 or gid >= len(self.order):
+            return None
+        if gid not in self._outlines:
+            from fontTools.pens.recordingPen import RecordingPen
 
-        pen = ControlBoundsPen(None)
-        if self.cff:
-            top = self.ttfont["CFF "].cff.topDictIndex[0]
-            top.CharStrings[top.charset[gid]].draw(pen)
-        else:
-            pen = ControlBoundsPen(self.glyphs)
-            self.glyphs[self.order[gid]].draw(pen)
-        return pen.bounds is not None
+            pen = RecordingPen()
+            if self.cff:
+                top = self.ttfont["CFF "].cff.topDictIndex[0]
+                top.CharStrings[top.charset[gid]].draw(pen)
+            else:
+                self.glyphs[self.order[gid]].draw(pen)
+            self._outlines[gid] = tuple((op, tuple(args)) for op, args in pen.value)
+        return self._outlines[gid]
+
+    def is_notdef(self, gid: int) -> bool:
+        """gid 0, a gid the font lacks, or a glyph drawn exactly like .notdef (the box)."""
+        if gid == 0:
+            return True
+        drawing = self.outline(gid)
+        return drawing is None or (bool(drawing) and drawing == self.outline(0))
 
 
 def drawn_glyphs(pdf: Path) -> list[Drawn]:
@@ -144,7 +154,7 @@ def _walk(reader, contents, resources, number: int, cache: dict, out: list[Drawn
                     code = int.from_bytes(data[i:i + 2], "big")
                     gid = current.gid(code)
                     out.append(Drawn(number, current.name, gid, current.to_unicode.get(code, ""),
-                                     current.has_outline(gid)))
+                                     current.is_notdef(gid)))
         elif operator == b"Do":
             xobjects = resources.get("/XObject", {})
             xobject = xobjects.get_object()[operands[0]].get_object() if xobjects else None
@@ -155,12 +165,5 @@ def _walk(reader, contents, resources, number: int, cache: dict, out: list[Drawn
 
 
 def missing(glyphs: list[Drawn]) -> list[Drawn]:
-    """Drawn glyphs that show nothing, or a box, where their text is not a space."""
-    return [g for g in glyphs if g.gid == 0 or (not g.has_outline and g.text.strip() != ""
-                                                 and not all(_invisible(ch) for ch in g.text))]
-
-
-def _invisible(ch: str) -> bool:
-    import unicodedata
-
-    return unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+    """Drawn glyphs that show the missing-glyph box (or nothing) instead of their character."""
+    return [g for g in glyphs if g.notdef]
