@@ -113,7 +113,7 @@ def prepare_seed(project: Project, source: str, target: str, slugs: list[str]) -
         found += 1
         try:
             catalog = read_catalog(path, project.rel(path), expect_lang=source)
-            if domain not in slugs:
+            if domain == CHROME_DOMAIN and domain not in slugs:
                 plan.templates[domain] = _chrome_template(project, target, catalog)
         except CatalogError as exc:
             errors.append(exc)
@@ -164,9 +164,10 @@ def apply_seed(project: Project, plan: SeedPlan, results: list[UpdateResult]) ->
         written = write_catalog(catalog, path)
         result = by_path.get(rel)
         if result is None:
-            status = "created" if created else ("updated" if written else "unchanged")
-            result = UpdateResult(plan.target, domain, rel, status)
+            result = UpdateResult(plan.target, domain, rel, "created" if created else "unchanged")
             out.append(result)
+        if written and result.status == "unchanged":
+            result.status = "updated"
         result.seeded = seeded
     return out
 

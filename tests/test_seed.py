@@ -209,3 +209,19 @@ def test_conversion_follows_the_traditional_side_region():
     assert convert_text("網路軟體資訊，印表機", conversion_for("zh_Hant", "zh_Hans")) == "网络软件信息，打印机"
     # Hong Kong's vocabulary is not Taiwan's: characters only.
     assert convert_text("網路軟體資訊", conversion_for("zh_Hant_HK", "zh_Hans")) == "网路软体资讯"
+
+
+def test_existing_translations_are_kept(project, cli):
+    _with_zh_hant(project, cli)
+    assert cli("init", "zh_Hans", cwd=project).code == 0
+    path = project / "locales" / "zh_Hans" / "LC_MESSAGES" / "fixture.po"
+    po = polib.pofile(str(path))
+    po.find("Second step").msgstr = "第二步"
+    po.save()
+    result = cli("init", "zh_Hans", "--from", "zh_Hant", cwd=project)
+    assert result.code == 0, result.stderr
+    assert result.stdout == ("locales/zh_Hans/LC_MESSAGES/fixture.po: updated; "
+                             "4 entries seeded from zh_Hant (fuzzy, to review)\n")
+    entry = polib.pofile(str(path)).find("Second step")
+    assert (entry.msgstr, entry.flags, entry.tcomment) == ("第二步", [], "")
+    assert (project / "guidebuilder.toml").read_text().count('"zh_Hans"') == 1
