@@ -86,14 +86,18 @@ def update_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt
 
 @app.command("init")
 def init_cmd(language: str = typer.Argument(..., help="CLDR locale identifier, e.g. es or zh_Hans."),
-             project: Path = ProjectOpt) -> None:
+             project: Path = ProjectOpt,
+             seed_from: Optional[str] = typer.Option(None, "--from", help="Seed the catalogs with this language's "
+                                                     "translations converted by OpenCC, fuzzy (zh_Hant <-> zh_Hans).")
+             ) -> None:
     """Add a language: list it in guidebuilder.toml and create its catalogs."""
     from .update import init_language
 
     try:
         proj = load_project(project)
-        for r in init_language(proj, language, guide_slugs(proj.root)):
-            typer.echo(f"{r.po_path}: {r.status}")
+        for r in init_language(proj, language, guide_slugs(proj.root), seed_from):
+            seeded = "" if r.seeded is None else f"; {r.seeded} entries seeded from {seed_from} (fuzzy, to review)"
+            typer.echo(f"{r.po_path}: {r.status}{seeded}")
     except GuideError as exc:
         _fail(exc)
 

@@ -21,6 +21,7 @@ class UpdateResult:
     slug: str
     po_path: str
     status: str  # "created", "updated", "unchanged"
+    seeded: int | None = None  # entries converted from another language (init --from)
 
 
 def new_catalog(project: Project, lang: str, pot: polib.POFile) -> polib.POFile:
@@ -103,19 +104,22 @@ class CatalogErrors(CatalogError):
         return "\n".join(str(e) for e in self.errors)
 
 
-def init_language(project: Project, lang: str, slugs: list[str]) -> list[UpdateResult]:
-    """Add a language to guidebuilder.toml and create its catalogs."""
+def init_language(project: Project, lang: str, slugs: list[str], seed_from: str | None = None) -> list[UpdateResult]:
+    """Add a language to guidebuilder.toml and create its catalogs (seeded from seed_from if given)."""
     from .locales import derived_facts
+    from .seed import apply_seed, prepare_seed
 
     derived_facts(lang)  # a CLDR locale
     if lang == project.source_language:
         raise ConfigError(f"'{lang}' is the source language")
     facts_for(lang, project)  # a bundled font covers its script (else: what to add)
     update(project, slugs, [lang], check=True)  # templates readable: fail before writing anything
+    plan = prepare_seed(project, seed_from, lang, slugs) if seed_from else None  # fails before any write
     if lang not in project.languages:
         _add_language_to_config(project, lang)
         project.languages.append(lang)
-    return update(project, slugs, [lang])
+    results = update(project, slugs, [lang])
+    return apply_seed(project, plan, results) if plan else results
 
 
 def _add_language_to_config(project: Project, lang: str) -> None:
