@@ -122,7 +122,7 @@ def _tag_script(tag: str) -> str | None:
             return part.title()
     if not parts[0]:
         return None
-    return icu.Locale.addLikelySubtags(icu.Locale(parts[0])).getScript() or None
+    return icu.Locale.addLikelySubtags(icu.Locale("_".join(parts))).getScript() or None  # zh_TW: Hant
 
 
 def meta_scripts(font: TTFont) -> tuple[str, ...] | None:
@@ -242,7 +242,7 @@ def _missing_script_message(facts: FontFacts, script: str) -> str:
 
 
 def plan_entry(source: Path, shown: str, asserted: tuple[str, ...], previous: dict[str, FontFile]
-               ) -> tuple[FontFile | None, FontFacts, str, list[str]]:
+               ) -> tuple[FontFile, FontFacts, str, list[str]]:
     """Read one font for the manifest: (entry without sha256, facts, stored file name, warnings)."""
     facts = read_facts(source, shown)
     stored = source.name
