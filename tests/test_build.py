@@ -17,6 +17,7 @@ from guidebuilder.inline import Span, parse, plain_text
 from guidebuilder.locales import facts_for
 
 from conftest import CONTROLS, ROOT, run_cli
+from pdfglyphs import drawn_glyphs, missing
 
 LANGS = ["en", "bn", "zh_Hant", "hi", "km", "ko", "tl", "vi", "ur"]
 GUIDES = ["know-your-rights-card", "responding-to-hate"]
@@ -89,9 +90,27 @@ def test_pdf_uses_only_bundled_fonts_all_embedded(site, lang):
         assert out
         for line in out:
             name, emb, sub = line.split()[0], line.split()[-5], line.split()[-4]
-            family = name.split("+", 1)[1].replace("-Bold", "").replace("-", " ")
+            family = re.sub(r"-(Bold)?(Italic)?$", "", name.split("+", 1)[1]).replace("-", " ")
             assert family in BUNDLED, line
             assert (emb, sub) == ("yes", "yes"), line
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_sample_pdfs_draw_every_glyph(site, lang):
+    """No glyph drawn is .notdef: nested-list bullets (U+25E6) included, read against the embedded fonts."""
+    for slug in GUIDES:
+        glyphs = drawn_glyphs(_pdf(site, slug, lang))
+        assert len(glyphs) > 500
+        assert missing(glyphs) == [], missing(glyphs)[:5]
+    if lang != "ur":  # the Urdu guide has no nested list
+        texts = {g.text for g in drawn_glyphs(_pdf(site, "responding-to-hate", lang))}
+        assert "\u25e6" in texts  # the nested bullet is drawn, from a font that has it
+
+
+def test_italic_prints_in_an_italic_face(site):
+    out = subprocess.run(["pdffonts", str(_pdf(site, "responding-to-hate", "en"))], capture_output=True, text=True,
+                         check=True).stdout
+    assert re.search(r"\+Noto-Sans-Italic\s", out), out
 
 
 @pytest.mark.parametrize("lang", LANGS)
