@@ -230,10 +230,14 @@ def check_language(project: Project, slug: str, lang: str, include_fuzzy: bool =
 
 def check_project(project: Project, slugs: list[str], langs: list[str]) -> list[Finding]:
     """Findings for every guide x language, plus catalogs of languages nobody configured."""
+    from .chrome import check_chrome
+
     findings: list[Finding] = []
     for slug in slugs:
         for lang in langs:
             findings.extend(check_language(project, slug, lang))
+    for lang in langs:  # the pages' interface text, once per language
+        findings.extend(check_chrome(project, lang))
     configured = set(project.all_languages())
     if project.locales_dir.is_dir():
         for folder in sorted(p for p in project.locales_dir.iterdir() if p.is_dir()):
