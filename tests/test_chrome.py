@@ -158,3 +158,23 @@ def test_misspelled_placeholder_is_an_error_that_stops_only_that_language(projec
 ])
 def test_placeholder_problems(msgid, msgstr, problems):
     assert placeholder_problems(msgid, msgstr) == problems
+
+
+def test_a_translation_that_cannot_be_filled_in_prints_english():
+    from guidebuilder.chrome import Chrome
+
+    chrome = Chrome("bn", {"Download PDF ({size})": "পিডিএফ ({sise})", "Contents": "সূচিপত্র"})
+    assert chrome.text("Download PDF ({size})", size="1 KB") == "Download PDF (1 KB)"
+    assert chrome.text("Contents") == "সূচিপত্র"
+    assert chrome.text("Notes") == "Notes"
+
+
+def test_serve_rebuilds_every_guide_when_the_chrome_catalog_is_saved(project):
+    from guidebuilder.config import load_project
+    from guidebuilder.serve import affected
+
+    proj = load_project(project)
+    chrome_po = project / "locales/bn/LC_MESSAGES/guidebuilder.po"
+    guide_po = project / "locales/bn/LC_MESSAGES/fixture.po"
+    assert affected(proj, {(2, str(chrome_po))}) is None  # every guide
+    assert affected(proj, {(2, str(guide_po))}) == {"fixture"}
