@@ -23,12 +23,13 @@ from typing import Callable
 from . import __version__
 from .catalogs import atomic_write
 from .check import check_language
-from .config import Project, guide_slugs
+from .chrome import check_chrome, chrome_or_default, load_chrome
+from .config import CHROME_DOMAIN, Project, guide_slugs
 from .errors import GuideError
 from .fonts import (Face, cache_root, face_css, facts_families, font_stack, fonts_for, isolate_fontconfig, load_manifest,
                     page_chars, subset_font, cmap)
 from .locales import LocaleFacts, facts_for
-from .render import PageLinks, jinja_env, render_page, size_label, ui_text
+from .render import PageLinks, jinja_env, render_page, size_label
 from .source import Guide, read_guide
 from .state import (STATE_DIR, BuildOptions, BuildReport, LanguageResult, _hash_tree, harfbuzz_subset_warning,
                     last_build_record, load_state, package_digest)
@@ -38,7 +39,8 @@ def input_key(project: Project, slug: str, lang: str, published: list[str], opti
     """Checksum of everything an output depends on."""
     digest = hashlib.sha256(package_digest().encode())
     _hash_tree(digest, project.guides_dir / slug)
-    for path in (project.po_path(lang, slug), project.fonts_dir / "manifest.json", project.config_path):
+    for path in (project.po_path(lang, slug), project.po_path(lang, CHROME_DOMAIN), project.fonts_dir / "manifest.json",
+                 project.config_path):
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes() if path.is_file() else b"-")
     settings = [lang, published, sorted(options.formats), options.include_fuzzy, options.proof,
@@ -114,6 +116,7 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
     isolate_fontconfig(options.out_dir / STATE_DIR)
     guide = read_guide(project.root, slug)
     translation = load_translation(project, slug, lang, options.include_fuzzy)
+    chrome = load_chrome(project, lang, options.include_fuzzy)
     source_lang = project.source_language
     paper = options.paper or project.paper
     families = facts_families(facts, source_facts)
@@ -126,12 +129,12 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
     pdf_bytes = None
     if "pdf" in options.formats:
         draft, _ = render_page(guide, translation, facts, source_facts, "print", "", PageLinks(languages),
-                                options.proof)
+                                options.proof, chrome)
         faces = _subset_faces(project, families, _drawn(draft, facts), None, cache)
         css = _css(project, lang, source_lang, face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]),
                    paper, "print")
         html, renderer = render_page(guide, translation, facts, source_facts, "print", css, PageLinks(languages),
-                                     options.proof)
+                                     options.proof, chrome)
         from .pdf import write_pdf
 
         pdf = write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, cache],
@@ -146,13 +149,13 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
         pdf_bytes = (out_dir / pdf_name).stat().st_size
     if "html" in options.formats:
         links = PageLinks(languages, pdf_name if pdf_bytes else None, pdf_bytes)
-        draft, renderer = render_page(guide, translation, facts, source_facts, "web", "", links, options.proof)
+        draft, renderer = render_page(guide, translation, facts, source_facts, "web", "", links, options.proof, chrome)
         # Without fallback blocks the page draws in its own stack only (see _subset_faces).
         faces = _subset_faces(project, families, _drawn(draft, facts), "woff2", cache,
                               first_match=not renderer.fallbacks)
         web_faces = [(f, f"fonts/{p.name}", "woff2") for f, p in faces]
         css = _css(project, lang, source_lang, face_css(web_faces), paper, "web")
-        html, renderer = render_page(guide, translation, facts, source_facts, "web", css, links, options.proof)
+        html, renderer = render_page(guide, translation, facts, source_facts, "web", css, links, options.proof, chrome)
         writes.append((out_dir / "index.html", html.encode("utf-8")))
         for _font, path in faces:
             writes.append((out_dir / "fonts" / path.name, path.read_bytes()))
@@ -287,7 +290,8 @@ def decision_key(project: Project, slug: str, lang: str, options: BuildOptions) 
     """Checksum of what decides whether a language is published: its catalog, the guide, the checks."""
     digest = hashlib.sha256(package_digest().encode())
     _hash_tree(digest, project.guides_dir / slug)
-    for path in (project.po_path(lang, slug), project.fonts_dir / "manifest.json", project.config_path):
+    for path in (project.po_path(lang, slug), project.po_path(lang, CHROME_DOMAIN), project.fonts_dir / "manifest.json",
+                 project.config_path):
         digest.update(path.read_bytes() if path.is_file() else b"-")
     digest.update(json.dumps([lang, options.include_fuzzy]).encode())
     return digest.hexdigest()
@@ -300,7 +304,9 @@ def _decide(project: Project, guide: Guide, lang: str, options: BuildOptions) ->
         facts_for(lang, project)  # a language no bundled font covers fails here, with what to do
     except GuideError as exc:
         return LanguageResult(slug, lang, facts_for(lang).direction, "failed", str(exc))
-    errors = [f for f in check_language(project, slug, lang, options.include_fuzzy) if f.severity == "error"]
+    findings = check_language(project, slug, lang, options.include_fuzzy)
+    findings += check_chrome(project, lang, options.include_fuzzy)  # the page's interface text
+    errors = [f for f in findings if f.severity == "error"]
     if errors:
         more = f" (and {len(errors) - 1} more; run 'guidebuilder check')" if len(errors) > 1 else ""
         return LanguageResult(slug, lang, facts_for(lang).direction, "failed", f"{errors[0]}{more}")
@@ -404,6 +410,7 @@ def _write_site(project: Project, out_dir: Path, report: BuildReport, langs: lis
 
 def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
     source = facts_for(project.source_language, project)
+    chromes = {code: chrome_or_default(project, code) for code in project.all_languages()}
     cards = []
     for slug, title in report.titles.items():
         rows = []
@@ -414,18 +421,17 @@ def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
             rows.append({"lang": facts.bcp47, "dir": facts.direction, "name": facts.native_name,
                          "match": facts.match_tags,
                          "html": r.html, "pdf": r.pdf,
-                         "pdf_label": size_label(facts, r.pdf_bytes) if r.pdf_bytes else None})
+                         "pdf_label": size_label(chromes[r.lang], r.pdf_bytes, facts) if r.pdf_bytes else None})
         cards.append({"slug": slug, "title": title, "languages": rows})
     template = jinja_env().get_template("portal.html.j2")
-    draft = template.render(cards=cards, lang=source.bcp47, title=ui_text(project.source_language, "Community guides"),
-                            css="")
+    _ = chromes[project.source_language].text
+    draft = template.render(cards=cards, lang=source.bcp47, _=_, css="")
     shown = [project.source_language, *(r.lang for r in report.results if r.status == "published")]
     families = tuple(dict.fromkeys(f for code in dict.fromkeys(shown) for f in facts_for(code, project).fonts))
     faces = _subset_faces(project, families, page_chars(draft), "woff2", cache_root() / "fonts", first_match=True)
     css = face_css([(f, f"fonts/{p.name}", "woff2") for f, p in faces])
     css += "\n" + jinja_env().get_template("portal.css.j2").render(stack=font_stack(families))
-    html = template.render(cards=cards, lang=source.bcp47,
-                           title=ui_text(project.source_language, "Community guides"), css=css)
+    html = template.render(cards=cards, lang=source.bcp47, _=_, css=css)
     writes = [(out_dir / "index.html", html.encode("utf-8"))]
     writes += [(out_dir / "fonts" / p.name, p.read_bytes()) for _f, p in faces]
     for path, data in writes:

@@ -197,7 +197,8 @@ def merge(po: polib.POFile, pot: polib.POFile) -> polib.POFile:
     pending: list[tuple[polib.POEntry, polib.POEntry]] = []
     for template in pot:
         key = (template.msgctxt, template.msgid)
-        entry = polib.POEntry(msgid=template.msgid, msgctxt=template.msgctxt,
+        # Format flags (python-brace-format) come from the template, as msgmerge takes them.
+        entry = polib.POEntry(msgid=template.msgid, msgctxt=template.msgctxt, flags=list(template.flags),
                               comment=template.comment, occurrences=list(template.occurrences))
         previous = old.get(key) or obsolete.get(key)
         if previous is not None:
@@ -205,7 +206,7 @@ def merge(po: polib.POFile, pot: polib.POFile) -> polib.POFile:
             entry.msgstr = previous.msgstr
             entry.msgstr_plural = dict(previous.msgstr_plural)
             entry.tcomment = previous.tcomment  # the translator's own notes
-            entry.flags = [f for f in previous.flags]
+            entry.flags += [f for f in previous.flags if f not in entry.flags]
             if "fuzzy" in entry.flags:
                 entry.previous_msgid = previous.previous_msgid
                 entry.previous_msgctxt = previous.previous_msgctxt
@@ -221,7 +222,7 @@ def merge(po: polib.POFile, pot: polib.POFile) -> polib.POFile:
             unused.pop((source.msgctxt, source.msgid), None)
             entry.msgstr = source.msgstr
             entry.tcomment = source.tcomment
-            entry.flags = ["fuzzy"]
+            entry.flags = ["fuzzy", *entry.flags]
             entry.previous_msgid = source.msgid
             if source.msgctxt != template.msgctxt:
                 entry.previous_msgctxt = source.msgctxt

@@ -266,10 +266,14 @@ def check_generated(project: Project, lang: str) -> list[Finding]:
 
 def check_project(project: Project, slugs: list[str], langs: list[str]) -> list[Finding]:
     """Findings for every guide x language, plus catalogs of languages nobody configured."""
+    from .chrome import check_chrome
+
     findings: list[Finding] = []
     for slug in slugs:
         for lang in dict.fromkeys([project.source_language, *langs]):
             findings.extend(f for f in check_language(project, slug, lang) if f not in findings)
+    for lang in langs:  # the pages' interface text, once per language
+        findings.extend(check_chrome(project, lang))
     configured = set(project.all_languages())
     if project.locales_dir.is_dir():
         for folder in sorted(p for p in project.locales_dir.iterdir() if p.is_dir()):

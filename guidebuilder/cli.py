@@ -106,15 +106,17 @@ def init_cmd(language: str = typer.Argument(..., help="CLDR locale identifier, e
 def stats_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt, lang: Optional[list[str]] = LangOpt,
               format: str = typer.Option("text", "--format", help="text or json")) -> None:
     """Translated / fuzzy / untranslated messages and words, per guide and language."""
+    from .chrome import chrome_stats
     from .stats import collect_stats, stats_json
 
     try:
         proj = load_project(project)
         rows = collect_stats(proj, _slugs(proj, guide), lang or proj.languages)
+        chrome = chrome_stats(proj, lang or proj.languages)
     except GuideError as exc:
         _fail(exc)
     if format == "json":
-        sys.stdout.write(json.dumps(stats_json(rows), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(stats_json(rows, chrome), indent=2, ensure_ascii=False) + "\n")
         return
     for slug in dict.fromkeys(r.slug for r in rows):
         table = Table(title=slug, title_justify="left")
@@ -125,6 +127,12 @@ def stats_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
             table.add_row(r.lang, str(c.translated), str(c.fuzzy), str(c.untranslated), str(c.total_words),
                           str(c.translated_words), f"{100 * c.ratio:.1f}")
         out.print(table)
+    table = Table(title="guidebuilder (page chrome)", title_justify="left")
+    for name in ("language", "project", "package", "english", "fuzzy", "chrome"):
+        table.add_column(name, justify="left" if name in ("language", "chrome") else "right")
+    for c in chrome:
+        table.add_row(c.lang, str(c.translated), str(c.from_package), str(c.english), str(c.fuzzy), c.chrome)
+    out.print(table)
 
 
 @app.command("check")

@@ -11,6 +11,7 @@ from .errors import ConfigError
 
 CONFIG_NAME = "guidebuilder.toml"
 DEFAULT_LANGUAGES = ("bn", "zh_Hant", "hi", "km", "ko", "tl", "vi", "ur")
+CHROME_DOMAIN = "guidebuilder"  # the gettext domain of the pages' interface text (guidebuilder/chrome.py)
 
 
 @dataclass

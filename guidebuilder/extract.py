@@ -101,8 +101,16 @@ def extract_guide(project: Project, slug: str) -> tuple[Guide, polib.POFile, byt
 
 
 def extract(project: Project, slugs: list[str]) -> list[ExtractResult]:
-    """Write locales/<slug>.pot for each guide; an unchanged template (date aside) is left alone."""
+    """Write locales/<slug>.pot for each guide and locales/guidebuilder.pot for the page chrome.
+
+    An unchanged template (date aside) is left alone.
+    """
+    from .chrome import DOMAIN, build_chrome_template, refuse_guide_named_like_domain
+
+    refuse_guide_named_like_domain(slugs)
     gathered = [(slug, *extract_guide(project, slug)) for slug in slugs]  # read everything first
+    chrome = build_chrome_template(creation_date())
+    gathered.append((DOMAIN, None, chrome, format_catalog(chrome)))
     results = []
     for slug, _guide, pot, data in gathered:
         path = project.pot_path(slug)

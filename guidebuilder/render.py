@@ -15,12 +15,12 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
-import polib
 from babel.dates import format_date
 from babel.units import format_unit
 from markupsafe import Markup, escape
 
 from . import __version__
+from .chrome import Chrome, default_chrome
 from .inline import MarkupError, Node, parse
 from .locales import LocaleFacts, facts_for
 from .source import Block, Guide, Message
@@ -28,20 +28,6 @@ from .translate import Resolved, Translation
 from .typography import Typesetter
 
 TEMPLATES = resources.files("guidebuilder") / "templates"
-
-
-@lru_cache(maxsize=None)
-def ui_strings(lang: str) -> dict[str, str]:
-    """The interface strings of built pages in one language (guidebuilder/ui/<lang>.po)."""
-    path = resources.files("guidebuilder") / "ui" / f"{lang}.po"
-    if not path.is_file():
-        return {}
-    return {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.msgstr and "fuzzy" not in e.flags}
-
-
-def ui_text(lang: str, msgid: str, **values: object) -> Markup:
-    """One interface string, translated when the language has it; values are escaped unless Markup."""
-    return Markup(escape(ui_strings(lang).get(msgid, msgid))).format(**values)
 
 
 @lru_cache(maxsize=1)
@@ -61,13 +47,17 @@ def format_size(size: int, facts: LocaleFacts) -> str:
     return facts.digits(text)
 
 
-def size_label(facts: LocaleFacts, size: int) -> Markup:
-    """"Download PDF (1.2 MB)" in the page's language; the size is isolated so it reads in order in RTL text."""
-    lang = facts.code
+def size_text(facts: LocaleFacts, size: int) -> Markup:
+    """A PDF's size in the page's language, isolated so that it reads in order in RTL text."""
     text = format_size(size, facts)
     if facts.direction == "rtl":
-        text = Markup('<bdi dir="ltr">{}</bdi>').format(text)
-    return ui_text(lang, "Download PDF ({size})", size=text)
+        return Markup('<bdi dir="ltr">{}</bdi>').format(text)
+    return Markup(escape(text))
+
+
+def size_label(chrome: Chrome, size: int, facts: LocaleFacts) -> Markup:
+    """"Download PDF (1.2 MB)" in the chrome's language, digits and size units of the locale."""
+    return chrome.text("Download PDF ({size})", size=size_text(facts, size))
 
 
 def format_guide_date(value: dt.date, facts: LocaleFacts) -> str:
@@ -263,9 +253,10 @@ class PageLinks:
 
 
 def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts, target: str,
-                css: str, links: PageLinks, proof: bool = False) -> tuple[str, BodyRenderer]:
-    """The full HTML document of a guide in one language."""
+                css: str, links: PageLinks, proof: bool = False, chrome: Chrome | None = None) -> tuple[str, BodyRenderer]:
+    """The full HTML document of a guide in one language; chrome gives the interface text (default: the package's)."""
     lang = translation.lang
+    chrome = chrome or default_chrome(lang)
     renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof)
     meta = {key: renderer.message_html(message) for key, message in guide.meta_messages.items()}
     plain = {key: unicodedata.normalize("NFC", parse_plain(translation.resolve(message).text))
@@ -273,9 +264,9 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
     body = renderer.blocks(guide.blocks)
     footnotes = renderer.footnotes()
     date = guide.meta.get("date")
-    pdf_label = None
+    pdf_size = None
     if links.pdf_href and links.pdf_bytes is not None:
-        pdf_label = size_label(facts, links.pdf_bytes)
+        pdf_size = size_text(facts, links.pdf_bytes)
     template = jinja_env().get_template("page.html.j2")
     html = template.render(
         target=target, lang_tag=facts.bcp47, dir=facts.direction, facts=facts, css=Markup(css),
@@ -284,8 +275,8 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
         date_text=format_guide_date(date, facts) if isinstance(date, dt.date) else None,
         date_iso=date.isoformat() if isinstance(date, dt.date) else None,
         license=guide.meta.get("license"), contact=guide.meta.get("contact"),
-        languages=links.languages, pdf_href=links.pdf_href, pdf_label=pdf_label,
-        digits=facts.digits, _=lambda msgid, **kw: ui_text(lang, msgid, **kw),
+        languages=links.languages, pdf_href=links.pdf_href, pdf_size=pdf_size,
+        digits=facts.digits, _=chrome.text,
     )
     return html, renderer
 

@@ -11,7 +11,7 @@ from typing import Callable
 from watchfiles import watch
 
 from .build import BuildOptions, BuildReport, build
-from .config import Project, load_project
+from .config import CHROME_DOMAIN, Project, load_project
 from .render import TEMPLATES
 from .source import guide_slugs
 
@@ -36,7 +36,8 @@ def affected(project: Project, changes: set[tuple[object, str]]) -> set[str] | N
         path = Path(raw).resolve()
         if project.guides_dir.resolve() in path.parents:
             slugs.add(path.relative_to(project.guides_dir.resolve()).parts[0])
-        elif project.locales_dir.resolve() in path.parents and path.suffix in (".po", ".pot"):
+        elif (project.locales_dir.resolve() in path.parents and path.suffix in (".po", ".pot")
+              and path.stem != CHROME_DOMAIN):  # the page chrome is in every guide
             slugs.add(path.stem)
         else:  # templates, settings: everything may change
             return None

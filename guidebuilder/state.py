@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import __version__
-from .config import Project
+from .config import CHROME_DOMAIN, Project
 
 STATE_DIR = ".guidebuilder"
 
@@ -124,6 +124,10 @@ def whole_key(project: Project, slugs: list[str], langs: list[str], options: Bui
             path = project.po_path(lang, slug)
             digest.update(f"{lang}/{slug}".encode())
             digest.update(path.read_bytes() if path.is_file() else b"-")
+    for lang in project.all_languages():  # the pages' interface text
+        path = project.po_path(lang, CHROME_DOMAIN)
+        digest.update(f"{lang}/{CHROME_DOMAIN}".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"-")
     settings = [slugs, langs, sorted(options.formats), options.include_fuzzy, options.proof,
                 options.paper or project.paper, str(project.locales_dir)]
     digest.update(json.dumps(settings).encode())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalogs import Coverage, coverage, read_catalog
+from .chrome import DOMAIN, ChromeStats
 from .config import Project
 
 
@@ -48,9 +49,12 @@ def collect_stats(project: Project, slugs: list[str], langs: list[str]) -> list[
     return rows
 
 
-def stats_json(rows: list[LanguageStats]) -> dict:
-    """The JSON form of stats: guides with their languages."""
+def stats_json(rows: list[LanguageStats], chrome: list[ChromeStats] | None = None) -> dict:
+    """The JSON form of stats: guides with their languages, then the page chrome per language."""
     guides: dict[str, list[dict]] = {}
     for row in rows:
         guides.setdefault(row.slug, []).append(row.as_dict())
-    return {"guides": [{"slug": slug, "languages": langs} for slug, langs in guides.items()]}
+    data: dict = {"guides": [{"slug": slug, "languages": langs} for slug, langs in guides.items()]}
+    if chrome is not None:
+        data["chrome"] = {"domain": DOMAIN, "languages": [row.as_dict() for row in chrome]}
+    return data

@@ -45,7 +45,8 @@ def new_catalog(project: Project, lang: str, pot: polib.POFile) -> polib.POFile:
     return po
 
 
-def _merged(project: Project, lang: str, slug: str, pot: polib.POFile) -> tuple[bytes, bool]:
+def _merged(project: Project, lang: str, slug: str, pot: polib.POFile,
+            seed: polib.POFile | None = None) -> tuple[bytes, bool]:
     path = project.po_path(lang, slug)
     if path.is_file():
         po = read_catalog(path, project.rel(path), expect_lang=lang)
@@ -53,6 +54,12 @@ def _merged(project: Project, lang: str, slug: str, pot: polib.POFile) -> tuple[
     else:
         po = new_catalog(project, lang, pot)
         created = True
+        if seed is not None:  # a new catalog starts from translations guidebuilder already has
+            po.header = seed.header
+            for key in ("PO-Revision-Date", "Last-Translator", "Language-Team"):
+                if key in seed.metadata:
+                    po.metadata[key] = seed.metadata[key]
+            po.extend(seed)
     merged = merge(po, pot)
     merged.metadata["Language"] = lang
     merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"
@@ -61,21 +68,30 @@ def _merged(project: Project, lang: str, slug: str, pot: polib.POFile) -> tuple[
 
 
 def update(project: Project, slugs: list[str], langs: list[str], check: bool = False) -> list[UpdateResult]:
-    """Merge locales/<slug>.pot into each locales/<lang>/LC_MESSAGES/<slug>.po.
+    """Merge locales/<slug>.pot into each locales/<lang>/LC_MESSAGES/<slug>.po, and the page chrome's template.
 
-    Everything is read and merged before anything is written; with check=True
-    nothing is written and the results say which catalogs are stale.
+    A new chrome catalog starts from guidebuilder's own translation of the
+    language (guidebuilder/ui/<lang>.po) when there is one. Everything is read
+    and merged before anything is written; with check=True nothing is written
+    and the results say which catalogs are stale.
     """
+    from .chrome import DOMAIN, chrome_template, package_seed, refuse_guide_named_like_domain
+
+    refuse_guide_named_like_domain(slugs)
     errors: list[CatalogError] = []
     planned: list[tuple[str, str, bytes, bool]] = []
+    templates = []
     for slug in slugs:
         pot_path = project.pot_path(slug)
         if not pot_path.is_file():
             raise CatalogError("template missing; run 'guidebuilder extract' first", project.rel(pot_path))
-        pot = read_catalog(pot_path, project.rel(pot_path))
+        templates.append((slug, read_catalog(pot_path, project.rel(pot_path))))
+    templates.append((DOMAIN, chrome_template(project)))
+    for slug, pot in templates:
         for lang in langs:
+            seed = package_seed(lang, pot) if slug == DOMAIN else None
             try:
-                data, created = _merged(project, lang, slug, pot)
+                data, created = _merged(project, lang, slug, pot, seed)
             except CatalogError as exc:
                 errors.append(exc)
                 continue

@@ -19,7 +19,8 @@ EPOCH = {"SOURCE_DATE_EPOCH": FIXTURE_EPOCH}
 def test_extract_matches_golden_pot(project, cli):
     result = cli("extract", cwd=project, env=EPOCH)
     assert result.code == 0, result.stderr
-    assert result.stdout == "locales/fixture.pot: 25 messages (written)\n"
+    assert result.stdout == ("locales/fixture.pot: 25 messages (written)\n"
+                             "locales/guidebuilder.pot: 10 messages (written)\n")
     expected = (DATA / "golden" / "fixture.pot").read_text(encoding="utf-8")
     assert (project / "locales" / "fixture.pot").read_text(encoding="utf-8") == expected
 
@@ -29,7 +30,8 @@ def test_extract_is_deterministic_and_skips_date_only_changes(project, cli):
     pot = project / "locales" / "fixture.pot"
     first = pot.read_bytes()
     again = cli("extract", cwd=project, env={"SOURCE_DATE_EPOCH": "1800000000"})
-    assert again.stdout == "locales/fixture.pot: 25 messages (unchanged)\n"
+    assert again.stdout == ("locales/fixture.pot: 25 messages (unchanged)\n"
+                            "locales/guidebuilder.pot: 10 messages (unchanged)\n")
     assert pot.read_bytes() == first  # only the creation date would differ: not rewritten
     guide = project / "guides" / "fixture" / "guide.md"
     guide.write_text(guide.read_text().replace("Second step", "Second step, carefully"))
@@ -108,7 +110,8 @@ def test_init_adds_a_language(project, cli):
     cli("extract", cwd=project, env=EPOCH)
     result = cli("init", "km", cwd=project)
     assert result.code == 0, result.stderr
-    assert result.stdout == "locales/km/LC_MESSAGES/fixture.po: created\n"
+    assert result.stdout == ("locales/km/LC_MESSAGES/fixture.po: created\n"
+                             "locales/km/LC_MESSAGES/guidebuilder.po: created\n")
     assert 'languages = ["bn", "ur", "km"]' in (project / "guidebuilder.toml").read_text()
     assert polib.pofile(str(project / "locales/km/LC_MESSAGES/fixture.po")).metadata["Language"] == "km"
 
