@@ -6,7 +6,7 @@ import subprocess
 
 import polib
 
-from conftest import FIXTURE_EPOCH
+from conftest import FIXTURE_EPOCH, ROOT
 
 from guidebuilder.check import check_language
 from guidebuilder.config import load_project
@@ -83,8 +83,8 @@ def test_seeded_entries_are_converted_fuzzy_and_noted(project, cli):
     _with_zh_hant(project, cli)
     result = cli("init", "zh_Hans", "--from", "zh_Hant", cwd=project)
     assert result.code == 0, result.stderr
-    assert result.stdout == ("locales/zh_Hans/LC_MESSAGES/fixture.po: created; "
-                             "5 entries seeded from zh_Hant (fuzzy, to review)\n")
+    assert result.stdout.splitlines()[0] == ("locales/zh_Hans/LC_MESSAGES/fixture.po: created; "
+                                             "5 entries seeded from zh_Hant (fuzzy, to review)")
     assert 'languages = ["bn", "ur", "zh_Hant", "zh_Hans"]' in (project / "guidebuilder.toml").read_text()
     path = project / "locales" / "zh_Hans" / "LC_MESSAGES" / "fixture.po"
     po = polib.pofile(str(path))
@@ -182,18 +182,18 @@ msgstr ""
 ''', encoding="utf-8")
     result = cli("init", "zh_Hans", "--from", "zh_Hant", cwd=project)
     assert result.code == 0, result.stderr
+    # guidebuilder's own reviewed zh_Hans interface translations come first; the conversion
+    # fills only what they leave empty, so here it seeds nothing.
     assert result.stdout.splitlines() == [
         "locales/zh_Hans/LC_MESSAGES/fixture.po: created; 5 entries seeded from zh_Hant (fuzzy, to review)",
-        "locales/zh_Hans/LC_MESSAGES/guidebuilder.po: created; 2 entries seeded from zh_Hant (fuzzy, to review)",
+        "locales/zh_Hans/LC_MESSAGES/guidebuilder.po: created; 0 entries seeded from zh_Hant (fuzzy, to review)",
     ]
     path = project / "locales" / "zh_Hans" / "LC_MESSAGES" / "guidebuilder.po"
     po = polib.pofile(str(path))
     assert po.metadata["Language"] == "zh_Hans"
-    assert [(e.msgid, e.msgstr, e.flags) for e in po] == [
-        ("Contents", "目录", ["fuzzy"]),
-        ("Download PDF ({size})", "下载 PDF（{size}）", ["fuzzy"]),
-        ("Notes", "", []),
-    ]
+    package = {e.msgid: e.msgstr for e in polib.pofile(str(ROOT / "guidebuilder" / "ui" / "zh_Hans.po")) if e.msgstr}
+    contents = po.find("Contents")
+    assert contents.msgstr == package["Contents"] and "fuzzy" not in contents.flags
     assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)]).returncode == 0
 
 
@@ -220,8 +220,8 @@ def test_existing_translations_are_kept(project, cli):
     po.save()
     result = cli("init", "zh_Hans", "--from", "zh_Hant", cwd=project)
     assert result.code == 0, result.stderr
-    assert result.stdout == ("locales/zh_Hans/LC_MESSAGES/fixture.po: updated; "
-                             "4 entries seeded from zh_Hant (fuzzy, to review)\n")
+    assert result.stdout.splitlines()[0] == ("locales/zh_Hans/LC_MESSAGES/fixture.po: updated; "
+                                             "4 entries seeded from zh_Hant (fuzzy, to review)")
     entry = polib.pofile(str(path)).find("Second step")
     assert (entry.msgstr, entry.flags, entry.tcomment) == ("第二步", [], "")
     assert (project / "guidebuilder.toml").read_text().count('"zh_Hans"') == 1
