@@ -50,8 +50,8 @@ CASES = [
     ("raw-html", "Stay safe.", "নিরাপদে থাকুন।<script>alert(1)</script>",
      "error: raw-html: '<script>' is HTML; only **bold**, *italic* and [link]{n} markup is allowed"),
     ("missing-glyph", "Second step", "দ্বিতীয় ধাপ 😀",
-     "error: missing-glyph: '😀' U+1F600 GRINNING FACE is in no bundled font for bn; "
-     "use another character or add a font to fonts/"),
+     "error: missing-glyph: '😀' U+1F600 GRINNING FACE is an emoji, and the bundled fonts draw no emoji; "
+     "write its meaning in words"),
     ("same-as-source", "Second step", "Second step",
      "warning: same-as-source: translation is identical to the source text"),
     ("wrong-script", "Second step", "Ditiyo dhap",

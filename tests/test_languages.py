@@ -219,3 +219,15 @@ def test_every_bundled_script_draws_every_character_class(tmp_path):
         glyphs = drawn_glyphs(pdf)
         assert len(glyphs) > 100
         assert missing(glyphs) == [], (lang, missing(glyphs)[:5])
+
+
+def test_stats_reports_the_chrome_language(built):
+    """The new languages have no interface translation: stats says their pages fall back to English;
+    zh_Hans has guidebuilder's own."""
+    result = run_cli("stats", "--format", "json", cwd=built)
+    chrome = {row["lang"]: row["chrome"] for row in json.loads(result.stdout)["chrome"]["languages"]}
+    assert set(chrome) == set(NEW)
+    assert chrome["zh_Hans"] == "zh_Hans"
+    assert chrome["th"] == "en (fallback)"
+    text = run_cli("stats", cwd=built).stdout
+    assert "en (fallback)" in text

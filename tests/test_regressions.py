@@ -97,10 +97,12 @@ def test_building_one_language_keeps_the_others_in_the_manifest(project, cli, tm
 def test_init_refuses_a_language_it_cannot_typeset(project, cli):
     config = project / "guidebuilder.toml"
     config.write_text(config.read_text().replace('languages = ["bn", "ur"]', 'languages = ["bn", "ur",]'))
-    result = cli("init", "ne", cwd=project)
+    result = cli("init", "si", cwd=project)  # Sinhala: no bundled font
     assert result.code == 1
-    assert result.stderr == ("error: guidebuilder init: no typesetting facts for 'ne' (Deva script): add a line for "
-                             "it to the table in guidebuilder/locales.py (fonts, line breaking, punctuation)\n")
+    assert result.stderr == ("error: no bundled font covers the Sinhala script (Sinh) of 'si'; add one with "
+                             "'guidebuilder fonts add FILE.ttf' (Debian's fonts-noto-core has Noto fonts for most "
+                             "scripts), then run this again\n")
+    assert 'languages = ["bn", "ur",]' in config.read_text() and not (project / "locales" / "si").exists()
     cli("extract", cwd=project, env=EPOCH)
     assert cli("init", "es", cwd=project).code == 0
     assert 'languages = ["bn", "ur", "es"]' in config.read_text()
