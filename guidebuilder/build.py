@@ -18,7 +18,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import __version__
 from .catalogs import atomic_write
@@ -34,6 +34,9 @@ from .source import Guide, read_guide
 from .state import (STATE_DIR, BuildOptions, BuildReport, LanguageResult, _hash_tree, harfbuzz_subset_warning,
                     last_build_record, load_state, package_digest)
 from .translate import load_translation
+
+if TYPE_CHECKING:
+    from .pdf import PdfResult, WideTable
 
 def input_key(project: Project, slug: str, lang: str, published: list[str], options: BuildOptions) -> str:
     """Checksum of everything an output depends on."""
@@ -104,6 +107,48 @@ def _subset_faces(project: Project, families: tuple[str, ...], chars: dict[Face,
     return out
 
 
+def _picker_fonts(project: Project, lang: str, published: list[str], families: tuple[str, ...],
+                  cache: Path) -> tuple[list[tuple], str]:
+    """Web faces and CSS that draw each language's native name in the language picker in its own fonts.
+
+    A name the page's own families cannot draw (বাংলা on an English page) gets the
+    first family of its language's stack that has each character, subset to the
+    names' characters only (a few KB). Every other language's link gets a rule on
+    nav.languages [lang=xx] naming those families, then the page's stack: the page's
+    subsets hold every character of the picker its families draw, while the source
+    language's own stack may have none (a Korean page draws Latin with its CJK face).
+    """
+    manifest = load_manifest(project)
+    wanted: dict[str, set[str]] = {}  # family -> characters of the names it draws
+    stacks: dict[str, list[str]] = {}  # bcp47 -> families the name needs beyond the page's
+    for code in published:
+        facts = facts_for(code, project)
+        if code == lang:
+            continue
+        stacks.setdefault(facts.bcp47, [])
+        for char in facts.native_name:
+            for family in facts.fonts:
+                regular = [f for f in fonts_for(manifest, (family,)) if f.weight == 400]
+                if regular and ord(char) in cmap(project.fonts_dir / regular[0].file):
+                    if family not in families:
+                        wanted.setdefault(family, set()).add(char)
+                        if family not in stacks[facts.bcp47]:
+                            stacks[facts.bcp47].append(family)
+                    break
+    faces = []
+    for family, chars in sorted(wanted.items()):
+        for font in fonts_for(manifest, (family,)):
+            if font.weight == 400:
+                path = subset_font(project, font, chars, "woff2", cache)
+                if path is not None:
+                    faces.append((font, path))
+    rules = []
+    for tag, stack in sorted(stacks.items()):
+        value = ", ".join(filter(None, [font_stack(tuple(stack)), font_stack(families)]))
+        rules.append(f'\nnav.languages [lang="{tag}"] {{ font-family: {value}; }}')
+    return faces, "".join(rules)
+
+
 def build_one(root: str, slug: str, lang: str, published: list[str], options: BuildOptions,
               project_settings: dict) -> LanguageResult:
     """Build one guide in one language: PDF then HTML. Runs in a worker process."""
@@ -133,12 +178,18 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
         faces = _subset_faces(project, families, _drawn(draft, facts), None, cache)
         css = _css(project, lang, source_lang, face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]),
                    paper, "print")
-        html, renderer = render_page(guide, translation, facts, source_facts, "print", css, PageLinks(languages),
-                                     options.proof, chrome)
         from .pdf import write_pdf
 
-        pdf = write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, cache],
-                        identifier=f"{slug}/{lang}")
+        def typeset(extra_css: str):
+            html, _renderer = render_page(guide, translation, facts, source_facts, "print", css + extra_css,
+                                          PageLinks(languages), options.proof, chrome)
+            return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, cache],
+                             identifier=f"{slug}/{lang}")
+
+        pdf = _typeset_fitting_tables(typeset)
+        result.warnings = [f"{guide.src_path}:{table.line}: table wider than the page by {table.overflow_pt:.0f} pt "
+                           f"in the {lang} PDF, even in 7.5 pt type with words broken; give it fewer columns or "
+                           f"split it" for table in pdf.wide_tables]
         writes.append((out_dir / pdf_name, pdf.data))
         pdf_bytes = len(pdf.data)
         result.pdf = f"{slug}/{lang}/{pdf_name}"
@@ -153,8 +204,10 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
         # Without fallback blocks the page draws in its own stack only (see _subset_faces).
         faces = _subset_faces(project, families, _drawn(draft, facts), "woff2", cache,
                               first_match=not renderer.fallbacks)
+        picker_faces, picker_css = _picker_fonts(project, lang, published, families, cache)
+        faces += picker_faces
         web_faces = [(f, f"fonts/{p.name}", "woff2") for f, p in faces]
-        css = _css(project, lang, source_lang, face_css(web_faces), paper, "web")
+        css = _css(project, lang, source_lang, face_css(web_faces) + picker_css, paper, "web")
         html, renderer = render_page(guide, translation, facts, source_facts, "web", css, links, options.proof, chrome)
         writes.append((out_dir / "index.html", html.encode("utf-8")))
         for _font, path in faces:
@@ -173,6 +226,29 @@ def build_one(root: str, slug: str, lang: str, published: list[str], options: Bu
                 stale.unlink()
     result.seconds = round(time.monotonic() - started, 3)
     return result
+
+
+def _typeset_fitting_tables(typeset: Callable[[str], PdfResult]) -> PdfResult:
+    """Typeset a PDF (typeset(extra_css)); a table wider than the page is set smaller and typeset again.
+
+    First its type shrinks to fit with words whole, down to 7.5 pt; then its words may
+    also break anywhere. Tables still too wide stay in the result's wide_tables.
+    """
+    from .pdf import fit_tables_css
+
+    pdf = typeset("")
+    measured: dict[int, WideTable] = {}  # line -> the table as first laid out
+    anywhere: set[int] = set()
+    for _attempt in range(2):
+        if not pdf.wide_tables:
+            break
+        for table in pdf.wide_tables:
+            if table.line in measured:
+                anywhere.add(table.line)  # smaller type alone was not enough
+            else:
+                measured[table.line] = table
+        pdf = typeset("\n" + fit_tables_css(list(measured.values()), anywhere))
+    return pdf
 
 
 def _assets(guide: Guide, lang: str) -> list[str]:
@@ -273,6 +349,7 @@ def build(project: Project, slugs: list[str], options: BuildOptions,
         else:
             new_state.pop(f"{slug}/{lang}", None)
     report.results = [results[(slug, lang)] for slug in slugs for lang in langs if (slug, lang) in results]
+    report.warnings += [warning for result in report.results for warning in result.warnings]
     new_state["last_build"] = last_build_record(project, slugs, options, report)
     new_state["decisions"] = new_decisions
     new_state["titles"] = {**state.get("titles", {}), **report.titles}

@@ -92,6 +92,22 @@ def make_fetcher(allowed_roots: list[Path], log: FetchLog):
     return GuideFetcher(fail_on_errors=False)
 
 
+@dataclass(frozen=True)
+class WideTable:
+    """A table that runs past the page's margins after layout (CSS px, as WeasyPrint lays out)."""
+
+    line: int  # the table's line in guide.md (its data-line attribute)
+    overflow: float  # how far its widest part runs past the margins
+    width: float  # its laid-out width
+    room: float  # the width it may take: from its start edge to the opposite margin
+    font_size: float  # its cells' font size
+
+    @property
+    def overflow_pt(self) -> float:
+        """The overflow in PostScript points (what a PDF measures in)."""
+        return self.overflow * 0.75
+
+
 @dataclass
 class PdfResult:
     """A typeset PDF in memory."""
@@ -99,6 +115,39 @@ class PdfResult:
     data: bytes
     pages: int
     refused: list[str]
+    wide_tables: list[WideTable] = field(default_factory=list)
+
+
+def wide_tables(document) -> list[WideTable]:
+    """Tables of a rendered document whose boxes run past the page's content area, widest part first.
+
+    Reads the laid-out page boxes (Page._page_box: WeasyPrint has no public API for
+    the box tree) and changes nothing.
+    """
+    from weasyprint.formatting_structure.boxes import TableBox
+
+    found: dict[int, WideTable] = {}
+    for page in document.pages:
+        page_box = page._page_box
+        left = page_box.content_box_x()
+        right = left + page_box.width
+        for box in page_box.descendants():
+            if not isinstance(box, TableBox) or box.element is None or box.element.get("data-line") is None:
+                continue
+            extents = [(b.border_box_x(), b.border_box_x() + b.border_width()) for b in box.descendants()
+                       if getattr(b, "width", None) is not None and getattr(b, "position_x", None) is not None]
+            start, end = min(e[0] for e in extents), max(e[1] for e in extents)
+            overflow = max(end - right, left - start)
+            if overflow <= 0.5:  # rounding in layout
+                continue
+            rtl = box.style["direction"] == "rtl"
+            room = (end - left) if rtl else (right - start)
+            cells = [b.style["font_size"] for b in box.descendants() if b.element_tag in ("td", "th")]
+            line = int(box.element.get("data-line") or 0)
+            wide = WideTable(line, overflow, end - start, room, max(cells, default=box.style["font_size"]))
+            if line not in found or found[line].overflow < wide.overflow:
+                found[line] = wide
+    return sorted(found.values(), key=lambda t: t.line)
 
 
 def write_pdf(html: str, base_dir: Path, allowed_roots: list[Path], identifier: str) -> PdfResult:
@@ -109,8 +158,32 @@ def write_pdf(html: str, base_dir: Path, allowed_roots: list[Path], identifier: 
     try:
         document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
                                    url_fetcher=make_fetcher(allowed_roots, log)).render()
+        wide = wide_tables(document)
         data = document.write_pdf(pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(),
                                   pdf_variant="pdf/ua-1")  # tagged, with PDF/UA metadata
     except Exception as exc:  # WeasyPrint raises many types; the build reports one
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
-    return PdfResult(data, len(document.pages), log.refused)
+    return PdfResult(data, len(document.pages), log.refused, wide)
+
+
+# The smallest type a table is set in to fit the page (7.5 pt, in CSS px).
+TABLE_FLOOR_PX = 7.5 / 0.75
+
+
+def fit_tables_css(tables: list[WideTable], anywhere: set[int]) -> str:
+    """CSS that sets each wide table smaller to fit, down to 7.5 pt; tables in anywhere may also break words anywhere.
+
+    A table overflows at its narrowest layout, every column as wide as its longest
+    word, so scaling its type by room / width fits it with words whole; below the
+    floor, words break where they must.
+    """
+    rules = []
+    for table in tables:
+        scale = table.room / table.width * 0.98  # borders and rounding do not scale with the type
+        size = max(TABLE_FLOOR_PX, min(table.font_size, table.font_size * scale))
+        selector = f'table[data-line="{table.line}"]'
+        rule = f"{selector} th, {selector} td {{ font-size: {size * 0.75:.2f}pt; }}"
+        if table.line in anywhere or size == TABLE_FLOOR_PX:
+            rule += f" {selector} th, {selector} td {{ overflow-wrap: anywhere; }}"
+        rules.append(rule)
+    return "\n".join(rules)

@@ -103,7 +103,7 @@ class BodyRenderer:
         self.top_level = min(levels, default=1)  # the guide's shallowest heading becomes <h2>
 
     # -- inline -------------------------------------------------------------
-    def resolve(self, message: Message) -> tuple[Markup, Markup]:
+    def resolve(self, message: Message, link_phones: bool = True) -> tuple[Markup, Markup]:
         """Inline HTML of a message and the attributes its block element needs."""
         resolved = self.translation.resolve(message)
         text = resolved.text
@@ -122,6 +122,8 @@ class BodyRenderer:
         if self.proof and resolved.state in ("untranslated", "fuzzy"):
             where = f"{self.translation.po_rel}:{resolved.po_line}" if resolved.po_line else self.translation.po_rel
             attrs += Markup(' class="proof-{}" data-proof="{} {}"').format(resolved.state, resolved.state, where or "")
+        if not link_phones:
+            typeset = typeset.without_links()
         return self.inline(nodes, message.links, typeset), attrs
 
     def inline(self, nodes: list[Node], links: list[str], typeset: Typesetter) -> Markup:
@@ -139,7 +141,8 @@ class BodyRenderer:
                 index = int(node.ref) - 1
                 href = links[index] if 0 <= index < len(links) else ""
                 href = self.translation.url_map.get(href, href)  # [urls.<lang>] in guidebuilder.toml
-                out.append(Markup('<a href="{}">{}</a>').format(href, self.inline(node.children, links, typeset)))
+                inner = self.inline(node.children, links, typeset.without_links())  # no link inside a link
+                out.append(Markup('<a href="{}">{}</a>').format(href, inner))
             elif node.kind == "footnote":
                 label = self.footnote_number(node.ref)
                 out.append(Markup('<sup class="fnref"><a href="#fn-{}" id="fnref-{}">{}</a></sup>').format(
@@ -168,7 +171,7 @@ class BodyRenderer:
             level = min(depth + 1, 6)  # the guide title is the page's h1
             self._heading_count += 1
             anchor = f"s{self._heading_count}"
-            html, attrs = self.resolve(block.message)
+            html, attrs = self.resolve(block.message, link_phones=False)  # the contents link to headings
             if depth <= 2:
                 self.toc.append(TocEntry(anchor, depth, html, attrs))
             return Markup('<h{0} id="{1}"{2}>{3}</h{0}>').format(level, anchor, attrs, html)
@@ -221,8 +224,10 @@ class BodyRenderer:
         rows = Markup("\n").join(
             Markup("<tr>{}</tr>").format(Markup("").join(cell("td", m, i) for i, m in enumerate(row)))
             for row in block.attrs["rows"])
-        return Markup('<div class="table-wrap"><table>\n<thead><tr>{}</tr></thead>\n<tbody>\n{}\n</tbody>\n'
-                      '</table></div>').format(head, rows)
+        # The PDF stage names a table too wide for the page by its line in guide.md.
+        line = Markup(' data-line="{}"').format(block.attrs.get("line", 0)) if self.target == "print" else Markup("")
+        return Markup('<div class="table-wrap"><table{}>\n<thead><tr>{}</tr></thead>\n<tbody>\n{}\n</tbody>\n'
+                      '</table></div>').format(line, head, rows)
 
     def footnotes(self) -> list[tuple[str, Markup]]:
         return [(label, self.blocks(blocks)) for label, blocks in self.guide.footnotes]

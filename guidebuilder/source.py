@@ -295,7 +295,7 @@ class _Reader:
                 self.pos += 2
             self.pos += 1
         self.pos += 1
-        return Block("table", attrs={"header": header, "rows": rows, "aligns": aligns})
+        return Block("table", attrs={"header": header, "rows": rows, "aligns": aligns, "line": self.line(opener)})
 
 
 def _front_matter(token: Token, src_path: str) -> tuple[dict, dict[str, Message]]:

@@ -52,11 +52,14 @@ class LanguageResult:
     sha256: str | None = None
     rebuilt: bool = False
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # layout problems the reader would see
 
     def manifest_entry(self) -> dict:
         entry = asdict(self)
         for key in ("slug", "rebuilt", "seconds"):
             entry.pop(key)
+        if not entry["warnings"]:
+            entry.pop("warnings")
         return entry
 
 
@@ -157,6 +160,7 @@ def unchanged_report(project: Project, slugs: list[str], options: BuildOptions) 
     warning = harfbuzz_subset_warning()
     if warning:
         report.warnings.append(warning)
+    report.warnings += [w for r in results for w in r.warnings]
     return report
 
 

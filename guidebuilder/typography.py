@@ -17,8 +17,17 @@ from .locales import LocaleFacts
 # A left-to-right run inside right-to-left text: URLs, emails, phone numbers, Latin words.
 _LTR_RUN = re.compile(r"(?:\(\d|[+]?[A-Za-z0-9])[A-Za-z0-9 \u00a0.,/@:()+\-'_%&?=#~]*")
 _TRAILING = " .,:;'-"
-# A phone number such as "(415) 555-0142" never breaks across lines (UAX 14 keeps "555-0142" whole).
-_PHONE = re.compile(r"(?<!\d)\(\d{3}\) \d{3}-\d{4}(?!\d)")
+# A phone number never breaks across lines, and on the web it is a tel: link: North American
+# numbers ("(415) 555-0142", "415-555-0142", "+1 415 555 0142", "1-800-555-0199") and the
+# three-digit service numbers ("911", "311", "988"). Digits inside URLs, emails, longer numbers or
+# decimals are not phone numbers.
+_PHONE = re.compile(
+    r"(?<![0-9A-Za-z.,/@:+\-_=#&%])"
+    r"(?:(?:\+1[ .\-\u00a0]?|1[.\-])?(?:\([0-9]{3}\)[ \u00a0]?|[0-9]{3}[ .\-\u00a0])[0-9]{3}[ .\-\u00a0][0-9]{4}"
+    r"|[2-9]11|988)"
+    r"(?![0-9A-Za-z@/_]|[.,:\-][0-9])")
+# A web address in running text; on the web it may break anywhere (its own words are no words).
+_URL = re.compile(r"(?<![\w@.])(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,:;!?)'\]]")
 NBSP = "\u00a0"
 ZWSP = "\u200b"
 LRE, PDF = "\u202a", "\u202c"  # left-to-right embedding and its end
@@ -49,6 +58,16 @@ def ltr_runs(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+def tel_uri(phone: str) -> str:
+    """The tel: address of a phone number in _PHONE's formats: "+14155550142", or "911" as dialled."""
+    digits = re.sub(r"[^0-9]", "", phone)
+    if len(digits) == 10:
+        return "+1" + digits
+    if len(digits) == 11:
+        return "+" + digits
+    return digits
+
+
 def _is_word_char(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LMN"
 
@@ -73,6 +92,9 @@ def break_opportunities(text: str, locale: str) -> list[int]:
     return [b for b in word_boundaries(text, locale) if _is_word_char(text[b - 1]) and _is_word_char(text[b])]
 
 
+_WEB_TOKENS = re.compile(f"(?P<url>{_URL.pattern})|(?P<phone>{_PHONE.pattern})")
+
+
 class Typesetter:
     """Turns text into escaped HTML with the locale's script treatment.
 
@@ -80,20 +102,45 @@ class Typesetter:
     (WeasyPrint: no keep-all and no unicode-bidi, so both are spelled out).
     """
 
-    def __init__(self, facts: LocaleFacts, target: str):
+    def __init__(self, facts: LocaleFacts, target: str, link_phones: bool = True):
         self.facts = facts
         self.target = target
+        self.link_phones = link_phones
+
+    def without_links(self) -> "Typesetter":
+        """The same treatment for text inside a link (or a heading the contents link to): no tel: links."""
+        return Typesetter(self.facts, self.target, link_phones=False)
 
     def __call__(self, text: str) -> Markup:
         text = unicodedata.normalize("NFC", text)
         text = _PHONE.sub(lambda m: m.group(0).replace(" ", NBSP), text)
         if self.facts.direction == "rtl" and self.facts.isolate_ltr:
-            return Markup("").join(self._isolate(seg) if ltr else self._plain(seg) for seg, ltr in ltr_runs(text))
-        return self._plain(text)
+            return Markup("").join(self._isolate(seg) if ltr else self._phones(seg, self._plain)
+                                   for seg, ltr in ltr_runs(text))
+        return self._phones(text, self._plain)
+
+    def _phones(self, text: str, rest) -> Markup:
+        """Phone numbers of text as unbreakable tel: links and URLs as breakable spans (web), the rest through rest()."""
+        if self.target != "web":
+            return rest(text)  # the PDF keeps the numbers' no-break spaces, without links
+        out: list[Markup] = []
+        pos = 0
+        for match in _WEB_TOKENS.finditer(text):
+            out.append(rest(text[pos:match.start()]) if match.start() > pos else Markup(""))
+            if match.lastgroup == "url":
+                out.append(Markup('<span class="url">{}</span>').format(match.group(0)))
+            elif self.link_phones:
+                out.append(Markup('<a class="tel" href="tel:{}">{}</a>').format(tel_uri(match.group(0)), match.group(0)))
+            else:
+                out.append(Markup('<span class="tel">{}</span>').format(match.group(0)))
+            pos = match.end()
+        if pos < len(text):
+            out.append(rest(text[pos:]))
+        return Markup("").join(out)
 
     def _isolate(self, run: str) -> Markup:
         if self.target == "web":
-            return Markup('<bdi dir="ltr">') + escape(run) + Markup("</bdi>")
+            return Markup('<bdi dir="ltr">') + self._phones(run, escape) + Markup("</bdi>")
         # WeasyPrint has no unicode-bidi, and an inline element or isolate characters
         # (U+2066..2069) in an RTL line still come out as "555-0142 (415)" (see
         # Kozea/WeasyPrint#106 and #2386). An embedding in the same text node keeps

@@ -156,7 +156,8 @@ def test_pdf_text_layer_keeps_words_whole(site, lang):
 def test_urdu_is_right_to_left_in_html_and_pdf(site):
     html = (site / "responding-to-hate" / "ur" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ur" dir="rtl">' in html
-    assert '<bdi dir="ltr">(415)\u00a0555-0142</bdi>' in html  # phone numbers read in order, never split
+    # Phone numbers read in order, never split, and dial when tapped.
+    assert '<bdi dir="ltr"><a class="tel" href="tel:+14155550142">(415)\u00a0555-0142</a></bdi>' in html
     bbox = _pdftotext(_pdf(site, "responding-to-hate", "ur"), "-f", "3", "-l", "3", "-bbox-layout")
     page_width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))
     lines = [(float(a), float(b)) for a, b in re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', bbox)]
