@@ -91,6 +91,28 @@ _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 MAX_CATALOG_BYTES = 20 * 1024 * 1024  # a guide's catalog is a few hundred KB
 
 
+def new_template(header: str, project_id: str, bugs_to: str, created: str) -> polib.POFile:
+    """An empty template (.pot) with the header xgettext writes: fuzzy, placeholders for translators."""
+    from . import __version__
+
+    pot = polib.POFile(wrapwidth=79)
+    pot.header = header
+    pot.metadata_is_fuzzy = True  # as xgettext writes templates
+    pot.metadata = {
+        "Project-Id-Version": project_id,
+        "Report-Msgid-Bugs-To": bugs_to,
+        "POT-Creation-Date": created,
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Generated-By": f"guidebuilder {__version__}",
+    }
+    return pot
+
+
 def read_catalog(path: Path, rel: str, expect_lang: str | None = None) -> polib.POFile:
     """Read a .po/.pot with polib; errors name rel:line and what to do."""
     try:

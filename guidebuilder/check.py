@@ -229,7 +229,14 @@ def check_language(project: Project, slug: str, lang: str, include_fuzzy: bool =
 
 
 def stack_coverage(project: Project, manifest: list[FontFile], families: tuple[str, ...]) -> tuple[set[int], set[str]]:
-    """Code points the families' fonts draw, and the scripts their manifest entries cover."""
+    """Code points the families' fonts draw, and the scripts their manifest entries cover (once per project)."""
+    cache: dict[tuple[str, ...], tuple[set[int], set[str]]] = project.__dict__.setdefault("_coverage", {})
+    if families not in cache:
+        cache[families] = _stack_coverage(project, manifest, families)
+    return cache[families]
+
+
+def _stack_coverage(project: Project, manifest: list[FontFile], families: tuple[str, ...]) -> tuple[set[int], set[str]]:
     coverage: set[int] = set()
     scripts: set[str] = set()
     for font in fonts_for(manifest, families):

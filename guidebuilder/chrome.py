@@ -22,7 +22,7 @@ from jinja2.ext import babel_extract
 from markupsafe import Markup, escape
 
 from . import __version__
-from .catalogs import read_catalog
+from .catalogs import new_template, read_catalog
 from .config import CHROME_DOMAIN, Project
 from .errors import CatalogError, ConfigError
 
@@ -57,22 +57,9 @@ def template_messages() -> list[tuple[str, str, int]]:
 
 def build_chrome_template(created: str) -> polib.POFile:
     """The template of the chrome domain, entries in order of first location."""
-    pot = polib.POFile(wrapwidth=79)
-    pot.header = ("Translation template for the interface text of pages built by guidebuilder\n"
-                  "(contents, download link, colophon, language menu, site index).")
-    pot.metadata_is_fuzzy = True
-    pot.metadata = {
-        "Project-Id-Version": f"guidebuilder {__version__}",
-        "Report-Msgid-Bugs-To": "",
-        "POT-Creation-Date": created,
-        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
-        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
-        "Language-Team": "LANGUAGE <LL@li.org>",
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        "Generated-By": f"guidebuilder {__version__}",
-    }
+    pot = new_template("Translation template for the interface text of pages built by guidebuilder\n"
+                       "(contents, download link, colophon, language menu, site index).",
+                       f"guidebuilder {__version__}", "", created)
     entries: dict[str, polib.POEntry] = {}
     for msgid, path, line in template_messages():
         occurrence = (path, str(line))

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 import polib
 
-from . import __version__
-from .catalogs import DATE_FORMAT, format_catalog, atomic_write
+from .catalogs import DATE_FORMAT, atomic_write, format_catalog, new_template
 from .config import Project
 from .source import Guide, Message, read_guide
 
@@ -45,24 +44,12 @@ def build_template(guide: Guide, created: str) -> polib.POFile:
     roles: dict[str, set[str]] = {}
     for message in messages:
         roles.setdefault(message.text, set()).add(_role(message))
-    pot = polib.POFile(wrapwidth=79)
     title = guide.meta.get("title", guide.slug)
-    pot.header = (f"Translation template for the guide \"{title}\" ({guide.slug}).\n"
-                  f"This file is distributed under the same license as the guide"
-                  f" ({guide.meta.get('license', 'see the guide')}).")
-    pot.metadata_is_fuzzy = True  # as xgettext writes templates
-    pot.metadata = {
-        "Project-Id-Version": f"{guide.slug} {guide.meta.get('version', '')}".strip(),
-        "Report-Msgid-Bugs-To": str(guide.meta.get("contact", "")),
-        "POT-Creation-Date": created,
-        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
-        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
-        "Language-Team": "LANGUAGE <LL@li.org>",
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        "Generated-By": f"guidebuilder {__version__}",
-    }
+    pot = new_template(f"Translation template for the guide \"{title}\" ({guide.slug}).\n"
+                       f"This file is distributed under the same license as the guide"
+                       f" ({guide.meta.get('license', 'see the guide')}).",
+                       f"{guide.slug} {guide.meta.get('version', '')}".strip(),
+                       str(guide.meta.get("contact", "")), created)
     entries: dict[tuple[str | None, str], polib.POEntry] = {}
     for message in messages:
         context = _role(message) if len(roles[message.text]) > 1 else None

@@ -35,12 +35,13 @@ from fontTools.ttLib.tables._n_a_m_e import _WINDOWS_LANGUAGES
 from .catalogs import atomic_write
 from .errors import FontError
 from .fonts import FontFile, file_sha256, read_manifest
+from .locales import SCRIPT_LETTERS
 
 COVERAGE = 0.8  # share of a script's reference letters a font must map to be listed for it
 OFL = "OFL-1.1"
-# Script codes that name a writing system made of other scripts; a font is listed
-# for them only through `meta` or its localized names, never through its cmap.
-REGIONAL = {"Jpan": ("Hani", "Hira", "Kana"), "Kore": ("Hang", "Hani"), "Hans": ("Hani",), "Hant": ("Hani",)}
+# Script codes that name a writing system made of other scripts (locales.SCRIPT_LETTERS); a font
+# is listed for them only through `meta` or its localized names, never through its cmap.
+REGIONAL = SCRIPT_LETTERS
 SIGNATURES = {b"\x00\x01\x00\x00": "", b"true": "", b"OTTO": "", b"wOFF": "woff", b"wOF2": "woff2"}
 COLLECTIONS = {b"ttcf"}
 WEIGHT_WORDS = [  # longest first: "semibold" must not read as "bold"

@@ -11,7 +11,7 @@ guidebuilder.toml under [locales.<code>].
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -81,7 +81,6 @@ class LocaleFacts:
     babel_code: str | None = None  # CLDR data to use when code is not a CLDR locale (pseudo-locales)
     isolate_ltr: bool = True  # bidi-isolate Latin runs in right-to-left text
     pseudo: str | None = None  # "accented" or "rtl" for guidebuilder's pseudo-locales
-    sources: dict[str, str] = field(default_factory=dict, compare=False, hash=False)  # fact -> where it came from
 
     @property
     def babel(self) -> Locale:
@@ -183,17 +182,15 @@ def derived_facts(code: str) -> LocaleFacts:
     if script in CASED:
         name = name[:1].upper() + name[1:]
     facts = LocaleFacts(code, script, direction="rtl" if locale.text_direction == "rtl" else "ltr",
-                        numbering=locale.default_numbering_system or "latn", native_name=name,
-                        sources={"script": "CLDR", "direction": "CLDR", "digits": "CLDR", "native_name": "CLDR"})
+                        numbering=locale.default_numbering_system or "latn", native_name=name)
     defaults = package_defaults()
-    facts = apply_settings(facts, defaults["scripts"].get(script, {}), f"script {script} (package default)")
-    keys = [locale.language, code] if code != locale.language else [code]
-    for key in dict.fromkeys(keys):
-        facts = apply_settings(facts, defaults["locales"].get(key, {}), f"{key} (package default)")
+    facts = apply_settings(facts, defaults["scripts"].get(script, {}))
+    for key in dict.fromkeys([locale.language, code]):
+        facts = apply_settings(facts, defaults["locales"].get(key, {}))
     return facts
 
 
-def apply_settings(facts: LocaleFacts, settings: dict[str, Any], origin: str) -> LocaleFacts:
+def apply_settings(facts: LocaleFacts, settings: dict[str, Any]) -> LocaleFacts:
     """Facts with a validated [locales.<code>]-style table applied."""
     changes: dict[str, Any] = {}
     for key, value in settings.items():
@@ -205,10 +202,7 @@ def apply_settings(facts: LocaleFacts, settings: dict[str, Any], origin: str) ->
             changes[key] = float(value)
         else:
             changes[key] = value
-    if not changes:
-        return facts
-    sources = {**facts.sources, **{key: origin for key in settings}}
-    return replace(facts, **changes, sources=sources)
+    return replace(facts, **changes) if changes else facts
 
 
 def setting_problems(settings: Any) -> list[tuple[str | None, str]]:
@@ -255,8 +249,7 @@ def facts_for(code: str, project: Project | None = None) -> LocaleFacts:
         return derived_facts(code)
     cache: dict[str, LocaleFacts] = project.__dict__.setdefault("_facts", {})
     if code not in cache:
-        facts = apply_settings(derived_facts(code), project.locale_settings.get(code, {}),
-                               f"guidebuilder.toml [locales.{code}]")
+        facts = apply_settings(derived_facts(code), project.locale_settings.get(code, {}))
         from .fonts import load_manifest
 
         cache[code] = replace(facts, fonts=resolve_fonts(facts, load_manifest(project)))

@@ -16,15 +16,12 @@ import polib
 from babel import Locale
 from babel.core import get_global
 
-from .catalogs import merge, read_catalog, write_catalog
+from .catalogs import read_catalog, write_catalog
 from .check import EMAIL, PHONE, URL
-from .config import Project
+from .config import CHROME_DOMAIN, Project
 from .errors import CatalogError, ConfigError
-from .locales import facts_for
-from .update import CatalogErrors, UpdateResult, new_catalog
-
-# The pages' interface strings: locales/<lang>/LC_MESSAGES/guidebuilder.po, when the project has them.
-CHROME_DOMAIN = "guidebuilder"
+from .locales import derived_facts
+from .update import CatalogErrors, UpdateResult
 
 # OpenCC configurations by (from script, to script): the first when the Traditional side is
 # Taiwan usage (phrases too: 網路 -> 网络, 印表機 -> 打印机), the second for other regions,
@@ -45,8 +42,6 @@ class SeedPlan:
     config: str
     # domain (guide slug or CHROME_DOMAIN) -> (msgctxt, msgid) -> converted entry
     conversions: dict[str, dict[tuple[str | None, str], polib.POEntry]] = field(default_factory=dict)
-    # domain -> template for a catalog that does not exist yet (the chrome catalog)
-    templates: dict[str, polib.POFile] = field(default_factory=dict)
 
     @property
     def note(self) -> str:
@@ -69,10 +64,7 @@ def conversion_for(source: str, target: str) -> str:
 def _script(code: str) -> str | None:
     if Locale.parse(code).language != "zh":
         return None
-    try:
-        return facts_for(code).script
-    except ValueError:
-        return None
+    return derived_facts(code).script
 
 
 def _region(code: str) -> str | None:
@@ -113,8 +105,6 @@ def prepare_seed(project: Project, source: str, target: str, slugs: list[str]) -
         found += 1
         try:
             catalog = read_catalog(path, project.rel(path), expect_lang=source)
-            if domain == CHROME_DOMAIN and domain not in slugs:
-                plan.templates[domain] = _chrome_template(project, target, catalog)
         except CatalogError as exc:
             errors.append(exc)
             continue
@@ -126,17 +116,6 @@ def prepare_seed(project: Project, source: str, target: str, slugs: list[str]) -
         folder = project.rel(project.locales_dir / source / "LC_MESSAGES")
         raise ConfigError(f"no catalogs in {folder} to convert; translate {source} first", f"--from {source}")
     return plan
-
-
-def _chrome_template(project: Project, target: str, catalog: polib.POFile) -> polib.POFile:
-    """The interface strings' template: locales/guidebuilder.pot, else the source catalog's own entries."""
-    existing = project.po_path(target, CHROME_DOMAIN)
-    if existing.is_file():
-        read_catalog(existing, project.rel(existing), expect_lang=target)  # a broken one stops us now
-    pot = project.pot_path(CHROME_DOMAIN)
-    if pot.is_file():
-        return read_catalog(pot, project.rel(pot))
-    return catalog
 
 
 def _converted(entry: polib.POEntry, config: str) -> polib.POEntry:
@@ -151,20 +130,14 @@ def apply_seed(project: Project, plan: SeedPlan, results: list[UpdateResult]) ->
         result.seeded = 0  # a guide not translated into the source language yet
     out = list(results)
     for domain, conversions in plan.conversions.items():
-        path = project.po_path(plan.target, domain)
+        path = project.po_path(plan.target, domain)  # update() has just written every catalog of the target
         rel = project.rel(path)
-        created = not path.is_file()
-        if created:
-            template = plan.templates[domain]  # guide catalogs exist: update() has just written them
-            catalog = merge(new_catalog(project, plan.target, template), template)
-            catalog.metadata["Language"] = plan.target
-        else:
-            catalog = read_catalog(path, rel, expect_lang=plan.target)
+        catalog = read_catalog(path, rel, expect_lang=plan.target)
         seeded = _fill(catalog, conversions, plan.note)
         written = write_catalog(catalog, path)
         result = by_path.get(rel)
         if result is None:
-            result = UpdateResult(plan.target, domain, rel, "created" if created else "unchanged")
+            result = UpdateResult(plan.target, domain, rel, "unchanged")
             out.append(result)
         if written and result.status == "unchanged":
             result.status = "updated"
