@@ -149,11 +149,9 @@ def _picker_fonts(project: Project, lang: str, published: list[str], families: t
     return faces, "".join(rules)
 
 
-def build_one(root: str, slug: str, lang: str, published: list[str], options: BuildOptions,
-              project_settings: dict) -> LanguageResult:
+def build_one(project: Project, slug: str, lang: str, published: list[str], options: BuildOptions) -> LanguageResult:
     """Build one guide in one language: PDF then HTML. Runs in a worker process."""
     started = time.monotonic()
-    project = Project(root=Path(root), **project_settings)
     facts = facts_for(lang, project)
     source_facts = facts_for(project.source_language, project)
     out_dir = _job_dir(options, slug, lang)
@@ -269,13 +267,6 @@ def _assets(guide: Guide, lang: str) -> list[str]:
     return sorted(set(found))
 
 
-def _project_settings(project: Project) -> dict:
-    return {"source_language": project.source_language, "languages": list(project.languages),
-            "min_coverage": project.min_coverage, "paper": project.paper,
-            "guide_settings": project.guide_settings, "url_maps": project.url_maps,
-            "locales_root": project.locales_root}
-
-
 def _clean_temp_files(out_dir: Path) -> None:
     """Remove temp files a killed build may have left in the staging folder."""
     staging = out_dir / STATE_DIR / "tmp"
@@ -338,9 +329,8 @@ def build(project: Project, slugs: list[str], options: BuildOptions,
         for result in planned.values():
             progress("done", result)
     results = dict(planned)
-    settings = _project_settings(project)
     new_state = {k: v for k, v in state.items()}
-    for slug, lang, result in _run_jobs(project, jobs, options, settings, progress):
+    for slug, lang, result in _run_jobs(project, jobs, options, progress):
         results[(slug, lang)] = result
     for slug, lang, _published, key in jobs:
         result = results[(slug, lang)]
@@ -435,7 +425,7 @@ def _outputs_exist(out_dir: Path, record: dict) -> bool:
     return all((out_dir / record[k]).is_file() for k in ("html", "pdf") if record.get(k))
 
 
-def _run_jobs(project: Project, jobs, options: BuildOptions, settings: dict, progress):
+def _run_jobs(project: Project, jobs, options: BuildOptions, progress):
     """Run build_one for each job, in worker processes when there are several."""
     workers = options.jobs or os.cpu_count() or 1
     workers = max(1, min(workers, len(jobs)))
@@ -447,7 +437,7 @@ def _run_jobs(project: Project, jobs, options: BuildOptions, settings: dict, pro
         isolate_fontconfig(options.out_dir / STATE_DIR)
         for slug, lang, published, _key in jobs:
             try:
-                result = build_one(str(project.root), slug, lang, published, options, settings)
+                result = build_one(project, slug, lang, published, options)
             except Exception as exc:  # one language failing never stops the others
                 result = failed(slug, lang, exc)
             if progress:
@@ -457,7 +447,7 @@ def _run_jobs(project: Project, jobs, options: BuildOptions, settings: dict, pro
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=isolate_fontconfig,
                              initargs=(options.out_dir / STATE_DIR,)) as pool:
-        futures = {pool.submit(build_one, str(project.root), slug, lang, published, options, settings): (slug, lang)
+        futures = {pool.submit(build_one, project, slug, lang, published, options): (slug, lang)
                    for slug, lang, published, _key in jobs}
         for future in as_completed(futures):
             slug, lang = futures[future]

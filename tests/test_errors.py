@@ -93,3 +93,54 @@ def test_all_errors_of_a_pass_are_reported_together(project, cli):
     assert result.code == 1
     assert [line.split(":")[1] for line in result.stderr.splitlines()] == [
         " locales/bn/LC_MESSAGES/fixture.po", " locales/ur/LC_MESSAGES/fixture.po"]
+
+
+def test_init_of_an_unknown_language_code(project, cli):
+    cli("extract", cwd=project, env=EPOCH)
+    before = _snapshot(project)
+    result = cli("init", "xx", cwd=project)
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr == "error: 'xx' is not a CLDR locale identifier (examples: bn, zh_Hant, ur)\n"
+    assert _snapshot(project) == before
+
+
+def _config_error(project, cli, table: str) -> str:
+    config = project / "guidebuilder.toml"
+    config.write_text(config.read_text() + table)
+    cli("extract", cwd=project, env=EPOCH)
+    before = _snapshot(project)
+    result = cli("update", cwd=project)
+    assert (result.code, result.stdout) == (1, "")
+    assert _snapshot(project) == before
+    return result.stderr
+
+
+def test_locale_override_with_an_unknown_key(project, cli):
+    stderr = _config_error(project, cli, '\n[locales.bn]\ndigits = "latn"\nline_hieght = 1.9\n')
+    assert stderr == ("error: guidebuilder.toml:9: [locales.bn] unknown setting 'line_hieght'; "
+                      "did you mean 'line_height'?\n")
+
+
+def test_locale_override_of_a_wrong_type(project, cli):
+    stderr = _config_error(project, cli, '\n[locales.ur]\njustify = "no"\n')
+    assert stderr == "error: guidebuilder.toml:8: [locales.ur] 'justify' must be true or false, not \"no\"\n"
+
+
+def test_locale_override_with_unknown_digits(project, cli):
+    stderr = _config_error(project, cli, '\n[locales.ur]\ndigits = "urdu"\n')
+    assert stderr == ("error: guidebuilder.toml:8: [locales.ur] 'digits' must be a CLDR numbering system such as "
+                      "latn, beng, arab, arabext, mymr, not \"urdu\"\n")
+
+
+def test_locale_override_changes_the_page(project, cli, tmp_path):
+    """[locales.bn] digits = "latn" and line_height take effect without touching the package."""
+    config = project / "guidebuilder.toml"
+    config.write_text(config.read_text() + '\n[locales.bn]\ndigits = "latn"\nline_height = 1.9\n')
+    cli("extract", cwd=project, env=EPOCH)
+    cli("update", cwd=project)
+    result = cli("build-guides", "--quiet", "--format", "html", "--out", str(tmp_path / "out"), cwd=project)
+    assert result.code == 0, result.stderr
+    html = (tmp_path / "out" / "fixture" / "bn" / "index.html").read_text()
+    assert "line-height: 1.9;" in html
+    assert "list-style-type: decimal;" in html and "bengali" not in html
+    assert "২০২৬" not in html and "2026" in html  # the cover date in Latin digits
