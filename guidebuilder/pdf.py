@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import pdftext
+from . import weasyprint_patches
 from .errors import RenderError
 
 
@@ -20,44 +20,8 @@ def _weasyprint():
     warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
     import weasyprint  # imported late: fontconfig must be isolated first
 
-    pdftext.install(weasyprint)
-    _keep_text_that_fits_but_for_trailing_spaces()
+    weasyprint_patches.install()
     return weasyprint
-
-
-def _keep_text_that_fits_but_for_trailing_spaces() -> None:
-    """Work around a WeasyPrint line-breaking bug (related: Kozea/WeasyPrint#1614).
-
-    When an inline element (a bold phone number) does not fit at the end of a line,
-    WeasyPrint lays out the text before it again, one pixel narrower each time, until
-    that text breaks. Its width counts the text's trailing space, which Pango lets hang:
-    the text still fits on one line, and WeasyPrint, seeing it overflow, falls back to a
-    single word per line. An Urdu list item came out as four one-word lines. Here, text
-    that fits once its trailing spaces are dropped (they collapse at a line end) is
-    reported as fitting, so WeasyPrint narrows on and breaks at the last word that fits.
-    Only lines left less than half full are checked again, which is what the bug leaves;
-    it could still strike where one word fills more than half the line.
-    """
-    from weasyprint.layout import inline
-
-    original = inline.split_first_line
-    if getattr(original, "_guidebuilder", False):
-        return
-
-    def split_first_line(text, style, context, max_width, *args, **kwargs):
-        result = original(text, style, context, max_width, *args, **kwargs)
-        stripped = text.rstrip(" ")
-        if (result[2] is not None and max_width is not None and stripped and stripped != text
-                and style["white_space"] in ("normal", "pre-line") and result[3] < max_width / 2):
-            # A line less than half full (the bug leaves one word); check, with one more
-            # layout, whether the whole text would fit but for its trailing spaces.
-            whole = original(stripped, style, context, max_width, *args, **kwargs)
-            if whole[2] is None and whole[3] <= max_width:
-                return original(text, style, context, None, *args, **kwargs)
-        return result
-
-    split_first_line._guidebuilder = True
-    inline.split_first_line = split_first_line
 
 
 @dataclass
@@ -121,8 +85,8 @@ class PdfResult:
 def wide_tables(document) -> list[WideTable]:
     """Tables of a rendered document whose boxes run past the page's content area, widest part first.
 
-    Reads the laid-out page boxes (Page._page_box: WeasyPrint has no public API for
-    the box tree) and changes nothing.
+    Reads the laid-out page boxes (Page._page_box, a private read listed in
+    guidebuilder.weasyprint_patches) and changes nothing.
     """
     from weasyprint.formatting_structure.boxes import TableBox
 

@@ -21,6 +21,8 @@ Two more poppler habits are met here: it interleaves the lines of neighbouring t
 cells when lines stand more than 1.5 font sizes apart, so a wrapped cell's first line
 carries the cell's text; and it drops a "-" that ends a line, so such a line ends with
 a space.
+
+This module only plans; guidebuilder.weasyprint_patches has WeasyPrint write the plan.
 """
 
 from __future__ import annotations
@@ -261,37 +263,3 @@ def actual_text_for(textbox, plan: dict) -> str | None:
         return plan[id(textbox)]
     text = _drawn(textbox)
     return text if needs_actual_text(text) else None
-
-
-def install(weasyprint) -> None:
-    """Make WeasyPrint write ActualText as planned per page (idempotent)."""
-    import pydyf
-    from weasyprint import document, draw
-    from weasyprint.formatting_structure import boxes
-
-    if getattr(draw.draw_text, "_guidebuilder", False):
-        return
-    original_draw_text, original_draw_page = draw.draw_text, document.draw_page
-    current: dict = {}
-
-    def draw_page(page, stream):
-        current.clear()
-        current.update(plan_page(page, boxes))
-        try:
-            return original_draw_page(page, stream)
-        finally:
-            current.clear()
-
-    def draw_text(stream, textbox, *args, **kwargs):
-        text = actual_text_for(textbox, current)
-        if text is None:
-            return original_draw_text(stream, textbox, *args, **kwargs)
-        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
-        try:
-            return original_draw_text(stream, textbox, *args, **kwargs)
-        finally:
-            stream.end_marked_content()
-
-    draw_text._guidebuilder = True
-    draw.draw_text = draw_text
-    document.draw_page = draw_page
