@@ -14,7 +14,6 @@ import pytest
 from pypdf import PdfReader
 
 from guidebuilder.inline import Span, parse, plain_text
-from guidebuilder.locales import facts_for
 
 from conftest import CONTROLS, ROOT, run_cli
 from pdfglyphs import drawn_glyphs, missing
@@ -94,9 +93,8 @@ def test_manifest_lists_every_guide_and_language_as_published(site, manifest):
             assert entry["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
             assert entry["dir"] == ("rtl" if entry["lang"] == "ur" else "ltr")
     index = (site / "index.html").read_text(encoding="utf-8")
-    for lang in LANGS:
-        assert f'>{facts_for(lang).native_name}</a>' in index
-    assert ">Tagalog</a>" in index
+    for name in ("English", "বাংলা", "中文 (繁體)", "हिन्दी", "ខ្មែរ", "한국어", "Tagalog", "Tiếng Việt", "اردو"):
+        assert f">{name}</a>" in index, name
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -180,11 +178,11 @@ def test_khmer_html_has_break_opportunities_inside_phrases(site):
     html = (site / "responding-to-hate" / "km" / "index.html").read_text(encoding="utf-8")
     main = html[html.index("<main"):]
     paragraphs = re.findall(r"<p>(.*?)</p>", main)
-    assert paragraphs
-    for paragraph in paragraphs[:10]:
-        for phrase in re.sub(r"<(?!wbr)[^>]+>", "", paragraph).split(" "):
-            if len(phrase) > 12 and re.search("[\u1780-\u17ff]{6}", phrase):
-                assert "<wbr>" in phrase, phrase
+    long_phrases = [phrase for paragraph in paragraphs[:10]
+                    for phrase in re.sub(r"<(?!wbr)[^>]+>", "", paragraph).split(" ")
+                    if len(phrase) > 12 and re.search("[\u1780-\u17ff]{6}", phrase)]
+    assert long_phrases, "no long Khmer phrase in the first ten paragraphs to check"
+    assert all("<wbr>" in phrase for phrase in long_phrases), [p for p in long_phrases if "<wbr>" not in p][:3]
 
 
 def test_korean_pdf_lines_break_only_at_spaces(site):
@@ -196,7 +194,9 @@ def test_korean_pdf_lines_break_only_at_spaces(site):
         words.update(entry.msgstr.split())
     text = _pdftotext(_pdf(site, "responding-to-hate", "ko"), "-f", "3")
     hangul_tokens = [w.rstrip("0123456789") for w in text.split() if re.search("[\uac00-\ud7a3]", w)]
-    broken = [w for w in hangul_tokens if w not in words and not any(w in v for v in words)]
+    # Whole words only, punctuation at either end aside: a word cut in two matches no word.
+    whole = {re.sub(r"^\W+|\W+$", "", w) for w in words}
+    broken = [w for w in hangul_tokens if re.sub(r"^\W+|\W+$", "", w) not in whole]
     assert not broken, broken[:5]
     # Every line's last Hangul token is a whole word of the translation.
     for line in text.splitlines():
@@ -209,9 +209,8 @@ def test_korean_pdf_lines_break_only_at_spaces(site):
 def test_bangla_page_numbers_use_bengali_digits(site):
     path = _pdf(site, "responding-to-hate", "bn")
     pages = _pdftotext(path, "-layout").split("\f")
-    for number, page in enumerate(pages[1:-1], start=2):
-        expected = facts_for("bn").digits(str(number))
-        assert page.strip().splitlines()[-1].strip() == expected
+    numbers = [page.strip().splitlines()[-1].strip() for page in pages[1:-1]]
+    assert numbers == ["২", "৩", "৪", "৫", "৬", "৭", "৮", "৯", "১০"], numbers  # the cover has none
 
 
 def test_cover_dates_are_localized(site):
@@ -221,10 +220,29 @@ def test_cover_dates_are_localized(site):
     assert '<time datetime="2026-11-01">2026년 11월 1일</time>' in html
 
 
-def test_cjk_khmer_and_korean_are_not_justified(site):
-    for lang, align in (("zh_Hant", "start"), ("km", "start"), ("ko", "start"), ("en", "justify")):
-        html = (site / "responding-to-hate" / lang / "index.html").read_text(encoding="utf-8")
-        assert f"p, li, td, th {{ text-align: {align}; }}" in html
+def _wrapped_line_gaps(path: Path) -> list[float]:
+    """How far each line of a multi-line pdftotext block stops short of the page's rightmost
+    line end (pt), the block's last line left out: 0 throughout for justified text."""
+    gaps = []
+    for page in re.findall(r"<page .*?</page>", _pdftotext(path, "-bbox-layout"), re.S):
+        ends = [float(x) for x in re.findall(r'<line xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', page)]
+        for block in re.findall(r"<block .*?</block>", page, re.S):
+            lines = re.findall(r'<line xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', block)
+            gaps += [max(ends) - float(x) for x in lines[:-1]]
+    return gaps
+
+
+def test_english_pdf_is_justified_and_korean_is_not(site):
+    """Wrapped lines reach the right margin in English; in Korean they stop where the last word ends.
+
+    Chinese and Khmer are left to the browser test (test_site): WeasyPrint stretches only
+    spaces, so Chinese looks the same either way, and pdftotext puts each Khmer line in a
+    block of its own."""
+    english = _wrapped_line_gaps(_pdf(site, "responding-to-hate", "en"))
+    korean = _wrapped_line_gaps(_pdf(site, "responding-to-hate", "ko"))
+    assert len(english) > 20 and len(korean) > 20
+    assert sum(gap < 0.5 for gap in english) / len(english) > 0.9, sorted(english)
+    assert sum(gap < 0.5 for gap in korean) / len(korean) < 0.2, sorted(korean)
 
 
 def test_html_pages_are_self_contained(site):

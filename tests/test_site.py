@@ -123,6 +123,15 @@ def test_urdu_page_mirrors_in_the_browser(site, server, browser):
     page.close()
 
 
+def test_chinese_khmer_and_korean_paragraphs_are_not_justified_in_the_browser(site, server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    for lang, align in (("zh_Hant", "start"), ("km", "start"), ("ko", "start"), ("en", "justify")):
+        page.goto(f"{server}/responding-to-hate/{lang}/index.html")
+        found = page.evaluate("[...document.querySelectorAll('main p, main li')].map(e => getComputedStyle(e).textAlign)")
+        assert found and set(found) == {align}, (lang, sorted(set(found)))
+    page.close()
+
+
 def test_portal_suggests_the_readers_language(site, server, browser):
     context = browser.new_context(locale="ur-PK")
     page = context.new_page()
