@@ -122,19 +122,41 @@ def test_enormous_catalog_is_refused(project, cli):
             "is this the right file?") in result.stdout
 
 
+# Runs build-guides with its writes wrapped: once the first PDF is in place, the build writes
+# a marker file and waits forever, so the test kills it at that point every time.
+PAUSE_AFTER_FIRST_PDF = """
+import runpy, sys, threading
+from pathlib import Path
+import guidebuilder.build as build
+
+marker, original = Path(sys.argv[1]), build.atomic_write
+
+def atomic_write(path, data, *args, **kwargs):
+    original(path, data, *args, **kwargs)
+    if Path(path).suffix == ".pdf":
+        marker.write_text(str(path))
+        threading.Event().wait()
+
+build.atomic_write = atomic_write
+sys.argv = ["guidebuilder", *sys.argv[2:]]
+runpy.run_module("guidebuilder", run_name="__main__")
+"""
+
+
 def test_killed_build_leaves_no_partial_outputs_and_next_build_recovers(project, tmp_path):
-    out = tmp_path / "out"
-    env = {**os.environ, "GUIDEBUILDER_CACHE": str(tmp_path / "cache")}  # a cold cache: a slow first build
-    proc = subprocess.Popen([sys.executable, "-m", "guidebuilder", "build-guides", "--out", str(out), "--quiet",
-                             "--jobs", "1"], cwd=project, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list(out.rglob("*.pdf")):
+    out, marker = tmp_path / "out", tmp_path / "paused"
+    env = {**os.environ, "GUIDEBUILDER_CACHE": str(tmp_path / "cache")}
+    proc = subprocess.Popen([sys.executable, "-c", PAUSE_AFTER_FIRST_PDF, str(marker), "build-guides", "--out",
+                             str(out), "--quiet", "--jobs", "1"], cwd=project, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 180
+    while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    stderr = proc.communicate()[1].decode(errors="replace")
+    assert marker.exists(), f"the build did not reach its first PDF write (exit {proc.returncode}): {stderr[-2000:]}"
     published = [p for p in out.rglob("*") if p.is_file() and ".guidebuilder" not in p.parts]
-    assert published, "the build was killed before it wrote anything"
+    assert Path(marker.read_text()) in published, "the PDF written before the kill is not in place"
     for path in published:
         data = path.read_bytes()
         if path.suffix == ".pdf":
