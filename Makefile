@@ -15,7 +15,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subse
 APT_COMMANDS := java=default-jre-headless npm=npm
 GB := $(BIN)/guidebuilder
 
-.PHONY: setup system-deps guides catalogs test bench fonts clean
+.PHONY: setup system-deps guides catalogs test lint bench fonts clean
 
 setup: system-deps $(STAMP)
 
@@ -48,6 +48,10 @@ guides: catalogs
 
 test: setup
 	$(BIN)/pytest -q
+
+# Static checks (configured in pyproject.toml); both run, and the target fails if either finds anything.
+lint: setup
+	$(BIN)/ruff check guidebuilder tests; ruff=$$?; $(BIN)/mypy guidebuilder; mypy=$$?; test $$ruff = 0 -a $$mypy = 0
 
 # The peers (bare WeasyPrint, Chromium) render with system fonts: Debian's Noto packages.
 bench: setup

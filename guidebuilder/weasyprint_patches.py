@@ -37,6 +37,8 @@ Private reads (nothing changed):
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import pdftext
 
 
@@ -55,9 +57,9 @@ def _write_actual_text() -> None:
     if getattr(draw.draw_text, "_guidebuilder", False):
         return
     original_draw_text, original_draw_page = draw.draw_text, document.draw_page
-    current: dict = {}
+    current: dict[int, str | None] = {}
 
-    def draw_page(page, stream):
+    def draw_page(page: Any, stream: Any) -> Any:
         current.clear()
         current.update(pdftext.plan_page(page, boxes))
         try:
@@ -65,7 +67,7 @@ def _write_actual_text() -> None:
         finally:
             current.clear()
 
-    def draw_text(stream, textbox, *args, **kwargs):
+    def draw_text(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
         text = pdftext.actual_text_for(textbox, current)
         if text is None:
             return original_draw_text(stream, textbox, *args, **kwargs)
@@ -75,7 +77,7 @@ def _write_actual_text() -> None:
         finally:
             stream.end_marked_content()
 
-    draw_text._guidebuilder = True
+    draw_text._guidebuilder = True  # type: ignore[attr-defined]
     draw.draw_text = draw_text
     document.draw_page = draw_page
 
@@ -99,7 +101,8 @@ def _keep_text_that_fits_but_for_trailing_spaces() -> None:
     if getattr(original, "_guidebuilder", False):
         return
 
-    def split_first_line(text, style, context, max_width, *args, **kwargs):
+    def split_first_line(text: str, style: Any, context: Any, max_width: float | None, *args: Any,
+                         **kwargs: Any) -> Any:
         result = original(text, style, context, max_width, *args, **kwargs)
         stripped = text.rstrip(" ")
         if (result[2] is not None and max_width is not None and stripped and stripped != text
@@ -111,5 +114,5 @@ def _keep_text_that_fits_but_for_trailing_spaces() -> None:
                 return original(text, style, context, None, *args, **kwargs)
         return result
 
-    split_first_line._guidebuilder = True
+    split_first_line._guidebuilder = True  # type: ignore[attr-defined]
     inline.split_first_line = split_first_line

@@ -83,7 +83,7 @@ def _translations(lang: str, slug: str) -> list[str]:
 def test_manifest_lists_every_guide_and_language_as_published(site, manifest):
     assert [g["slug"] for g in manifest["guides"]] == GUIDES
     for guide in manifest["guides"]:
-        assert [l["lang"] for l in guide["languages"]] == LANGS
+        assert [entry["lang"] for entry in guide["languages"]] == LANGS
         for entry in guide["languages"]:
             assert entry["status"] == "published", entry
             assert entry["coverage"] == 1.0

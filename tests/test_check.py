@@ -102,7 +102,7 @@ def test_fuzzy_and_untranslated_counts_and_strict(project, cli):
     _set(project, "Second step", "দ্বিতীয় ধাপ", fuzzy=True)
     _set(project, "Level three", "")
     text = (project / PO).read_text().splitlines()
-    header = next(i for i, l in enumerate(text) if l.startswith('"Language:')) + 1
+    header = next(i for i, row in enumerate(text) if row.startswith('"Language:')) + 1
     result = cli("check", cwd=project)
     assert result.code == 0
     assert result.stdout.splitlines() == [

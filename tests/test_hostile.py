@@ -17,18 +17,16 @@ from guidebuilder.pdf import FetchLog, make_fetcher
 from conftest import edit_guide
 
 
-
-
 def _manifest(out: Path) -> dict:
     data = json.loads((out / "manifest.json").read_text())
-    return {l["lang"]: l for l in data["guides"][0]["languages"]}
+    return {entry["lang"]: entry for entry in data["guides"][0]["languages"]}
 
 
 def test_image_path_traversal_is_refused(project, cli, tmp_path):
     edit_guide(project, "](images/pic.svg)", "](../../../../../../etc/passwd)")
     result = cli("build-guides", "--out", str(tmp_path / "out"), "--quiet", cwd=project)
     assert result.code == 1
-    assert {l["reason"] for l in _manifest(tmp_path / "out").values()} == {
+    assert {entry["reason"] for entry in _manifest(tmp_path / "out").values()} == {
         "guides/fixture/guide.md:37: image '../../../../../../etc/passwd' is outside the guide folder; "
         "put images in guides/fixture/images/"}
     assert not list((tmp_path / "out").rglob("passwd"))
@@ -93,7 +91,8 @@ def test_escaping_holds_even_without_the_check(project):
 
 
 @pytest.mark.parametrize("content,expected", [
-    (b"", "locales/bn/LC_MESSAGES/fixture.po:1: error: po-syntax: catalog is empty; run 'guidebuilder update' to recreate it"),
+    (b"", "locales/bn/LC_MESSAGES/fixture.po:1: error: po-syntax: catalog is empty; "
+          "run 'guidebuilder update' to recreate it"),
     (b'msgid ""\nmsgstr "Content-Type: text/plain; charset=ISO-8859-1\\n"\n\nmsgid "Name"\nmsgstr "N\xe1me"\n',
      "locales/bn/LC_MESSAGES/fixture.po:5: error: po-syntax: not valid UTF-8; save the file as UTF-8 "
      "(Content-Type: text/plain; charset=UTF-8)"),
@@ -167,5 +166,5 @@ def test_killed_build_leaves_no_partial_outputs_and_next_build_recovers(project,
     done = subprocess.run([sys.executable, "-m", "guidebuilder", "build-guides", "--out", str(out), "--quiet"],
                           cwd=project, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert {l["status"] for l in _manifest(out).values()} == {"published"}
+    assert {entry["status"] for entry in _manifest(out).values()} == {"published"}
     assert not list((out / ".guidebuilder").glob("tmp/*"))

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,7 @@ def test_every_page_in_chromium_has_no_serious_accessibility_violations(site, se
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         requests: list[str] = []
-        page.on("request", lambda request: requests.append(request.url))
+        page.on("request", lambda request, seen=requests: seen.append(request.url))
         for path in _pages(site):
             rel = _relative(site, path)
             page.goto(f"{server}/{rel}")
@@ -127,7 +128,8 @@ def test_chinese_khmer_and_korean_paragraphs_are_not_justified_in_the_browser(si
     page = browser.new_page(viewport={"width": 390, "height": 844})
     for lang, align in (("zh_Hant", "start"), ("km", "start"), ("ko", "start"), ("en", "justify")):
         page.goto(f"{server}/responding-to-hate/{lang}/index.html")
-        found = page.evaluate("[...document.querySelectorAll('main p, main li')].map(e => getComputedStyle(e).textAlign)")
+        found = page.evaluate(
+            "[...document.querySelectorAll('main p, main li')].map(e => getComputedStyle(e).textAlign)")
         assert found and set(found) == {align}, (lang, sorted(set(found)))
     page.close()
 
@@ -183,4 +185,4 @@ def test_pdf_is_tagged_with_language_title_outlines_and_alt_text(site, lang):
     walk(root["/StructTreeRoot"])
     assert alt in figures
     # Headings start at H1 and never skip a level going down (screen readers navigate by them).
-    assert headings[0] == 1 and all(b <= a + 1 for a, b in zip(headings, headings[1:])), headings
+    assert headings[0] == 1 and all(b <= a + 1 for a, b in pairwise(headings)), headings
