@@ -114,10 +114,16 @@ def test_header_checks(project, cli):
     path = project / PO
     text = path.read_text()
     line = text[: text.index('"Plural-Forms:')].count("\n") + 1
+    path.write_text(text.replace("plural=(n > 1);", "plural=n>1;"))  # as Weblate writes it: the same meaning
+    result = cli("check", cwd=project)
+    assert result.code == 0 and result.stdout == "0 error(s), 0 warning(s)\n", result.stdout
     path.write_text(text.replace("plural=(n > 1);", "plural=(n != 1);"))
-    result = cli("check", cwd=project)  # GNU gettext's formula for bn: same number of forms, a warning
-    assert f"{PO}:{line}: warning: header: Plural-Forms is 'nplurals=2; plural=(n != 1);'; CLDR gives " \
-           "'nplurals=2; plural=(n > 1);' for bn" in result.stdout
+    result = cli("check", cwd=project)  # GNU gettext's formula for bn: the same forms, but 0 is singular
+    assert f"{PO}:{line}: error: header: Plural-Forms is 'nplurals=2; plural=(n != 1);'; for n = 0 it picks " \
+           "form 1 where bn uses form 0; for bn it must be 'nplurals=2; plural=(n > 1);'" in result.stdout
+    path.write_text(text.replace("plural=(n > 1);", "plural=(n > 1;"))
+    assert f"{PO}:{line}: error: header: Plural-Forms is 'nplurals=2; plural=(n > 1;'; its formula cannot be " \
+           "read (expected ')'); for bn it must be 'nplurals=2; plural=(n > 1);'" in cli("check", cwd=project).stdout
     path.write_text(text.replace("nplurals=2; plural=(n > 1);", "nplurals=1; plural=0;"))
     result = cli("check", cwd=project)
     assert f"{PO}:{line}: error: header: Plural-Forms is 'nplurals=1; plural=0;'; for bn it must be " \
