@@ -13,8 +13,17 @@ from types import MappingProxyType
 import polib
 
 from .catalogs import msgstr_line, plural_forms, read_catalog
-from .checks import (ALL, EMAIL, PHONE, URL, CheckContext, Selection, header_checks, message_checks,
-                     run_checks)
+from .checks import (
+    ALL,
+    EMAIL,
+    PHONE,
+    URL,
+    CheckContext,
+    Selection,
+    header_checks,
+    message_checks,
+    run_checks,
+)
 from .config import Project
 from .errors import CatalogError
 from .fonts import FontFile, cmap, facts_families, fonts_for, load_manifest

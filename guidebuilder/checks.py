@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Callable, Literal, Mapping
+from typing import Literal
 
 import icu
 
@@ -59,8 +60,7 @@ class CheckContext:
     plural_forms: str = ""  # the Plural-Forms header CLDR gives the locale
 
 
-MessageCheck = Callable[[str, str, CheckContext], list[str]]
-HeaderCheck = Callable[[Mapping[str, str], CheckContext], list[str]]
+# A message check is (source, target, context) -> messages; a header check (metadata, context) -> messages.
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ passed to eval().
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-SAMPLE = range(0, 1001)  # the n values two formulas are compared on
+SAMPLE = range(1001)  # the n values two formulas are compared on
 _TOKEN = re.compile(r"\s*+(?:(\d++)|(n)|(\|\||&&|==|!=|<=|>=|[-+*/%!<>?:()]))")
 _NPLURALS = re.compile(r"nplurals\s*+=\s*+(\d++)")
 _PLURAL = re.compile(r"plural\s*+=\s*+([^;]*+)")
@@ -60,6 +60,10 @@ def _apply(op: str, a: int, b: int) -> int:
             "+": a + b, "-": a - b, "*": a * b}[op]
 
 
+def _combine(op: str, left: Formula, right: Formula) -> Formula:
+    return lambda n: int(_apply(op, left(n), right(n)))
+
+
 class _Parser:
     """Recursive descent over gettext's grammar, precedence as in C."""
 
@@ -96,7 +100,7 @@ class _Parser:
         while self.peek() in _BINARY[level]:
             op = self.take()
             right = self.binary(level + 1, depth)
-            left = (lambda a, b, o: lambda n: int(_apply(o, a(n), b(n))))(left, right, op)
+            left = _combine(op, left, right)
         return left
 
     def unary(self, depth: int) -> Formula:

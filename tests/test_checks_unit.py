@@ -7,18 +7,38 @@ import time
 from types import MappingProxyType
 
 import pytest
+from conftest import ROOT
 
-from guidebuilder.checks import (ALL, REGISTRY, CheckContext, check_double_space, check_email, check_end_punctuation,
-                                 check_leading_whitespace, check_markup, check_message_size, check_newlines,
-                                 check_number, check_phone, check_placeholder, check_plural_forms, check_raw_html,
-                                 check_same_as_source, check_tabs, check_too_long, check_trailing_whitespace,
-                                 check_url, check_wrong_script, message_checks, run_checks, select)
+from guidebuilder.checks import (
+    ALL,
+    REGISTRY,
+    CheckContext,
+    check_double_space,
+    check_email,
+    check_end_punctuation,
+    check_leading_whitespace,
+    check_markup,
+    check_message_size,
+    check_newlines,
+    check_number,
+    check_phone,
+    check_placeholder,
+    check_plural_forms,
+    check_raw_html,
+    check_same_as_source,
+    check_tabs,
+    check_too_long,
+    check_trailing_whitespace,
+    check_url,
+    check_wrong_script,
+    message_checks,
+    run_checks,
+    select,
+)
 from guidebuilder.config import CHROME_DOMAIN
 from guidebuilder.errors import ConfigError
 from guidebuilder.locales import facts_for
 from guidebuilder.plurals import PluralFormulaError, equivalent, parse_formula
-
-from conftest import ROOT
 
 BN = CheckContext("bn", facts_for("bn"), MappingProxyType({"www.example.org/help": "www.example.org/bn/help"}),
                   plural_forms="nplurals=2; plural=(n > 1);")
