@@ -125,6 +125,8 @@ def read_catalog(path: Path, rel: str, expect_lang: str | None = None) -> polib.
         raise CatalogError(f"cannot read catalog ({exc.strerror})", rel) from exc
     if not data.strip():
         raise CatalogError("catalog is empty; run 'guidebuilder update' to recreate it", rel, 1)
+    if data.startswith(b"\xef\xbb\xbf"):  # msgcat reads it as a syntax error on line 1
+        raise CatalogError("starts with a byte order mark (BOM); save it as UTF-8 without BOM", rel, 1)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -260,18 +260,13 @@ def placeholder_problems(msgid: str, msgstr: str) -> list[str]:
     return problems
 
 
-def check_chrome(project: Project, lang: str, include_fuzzy: bool = False) -> list:
+def check_chrome(project: Project, lang: str, include_fuzzy: bool = False, selection=None) -> list:
     """check's findings for one language's chrome catalog: the guide catalogs' checks plus placeholders."""
-    from .check import CatalogChecker, Finding
+    from .check import CatalogChecker
+    from .checks import ALL
 
     path = project.po_path(lang, DOMAIN)
     if lang == project.source_language or not path.is_file():
         return []
-
-    class ChromeChecker(CatalogChecker):
-        def check_entry(self, entry: polib.POEntry, rel: str, line: int) -> list[Finding]:
-            found = [Finding(rel, line, "error", "placeholder", problem)
-                     for problem in placeholder_problems(entry.msgid, entry.msgstr)]
-            return found + super().check_entry(entry, rel, line)
-
-    return ChromeChecker(project, lang, project.url_maps.get(lang, {})).check_file(path, include_fuzzy)
+    checker = CatalogChecker(project, lang, project.url_maps.get(lang, {}), domain=DOMAIN, selection=selection or ALL)
+    return checker.check_file(path, include_fuzzy)

@@ -138,13 +138,18 @@ def stats_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
 @app.command("check")
 def check_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt, lang: Optional[list[str]] = LangOpt,
               format: str = typer.Option("text", "--format", help="text or json"),
-              strict: bool = typer.Option(False, "--strict", help="Fail on warnings too.")) -> None:
+              strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
+              only: Optional[list[str]] = typer.Option(None, "--only", help="Run only this check (repeatable)."),
+              skip: Optional[list[str]] = typer.Option(None, "--skip", help="Do not run this check (repeatable).")
+              ) -> None:
     """Translation QA: markup, links, numbers, glyphs, punctuation; findings name the .po line."""
     from .check import check_project
+    from .checks import select
 
     try:
+        selection = select(only, skip)
         proj = load_project(project)
-        findings = check_project(proj, _slugs(proj, guide), lang or proj.languages)
+        findings = check_project(proj, _slugs(proj, guide), lang or proj.languages, selection)
     except GuideError as exc:
         _fail(exc)
     errors = sum(1 for f in findings if f.severity == "error")

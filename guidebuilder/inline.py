@@ -19,7 +19,7 @@ _TOKEN = re.compile(
     r"|(?P<strong>\*\*)"
     r"|(?P<em>\*)"
     r"|`(?P<code>[^`]*)`"
-    r"|\[\^(?P<fn>[^\]\s]+)\]"
+    r"|\[\^(?P<fn>[^\]\s\[]++)\]"  # no "[" in a label: one scan per label, not per "[^"
     r"|(?P<open>\[)"
     r"|\]\{(?P<close>\d+)\}"
 )

@@ -10,6 +10,7 @@ from .catalogs import format_catalog, merge, plural_forms, read_catalog, atomic_
 from .config import Project
 from .errors import CatalogError, ConfigError
 from .locales import facts_for
+from .plurals import equivalent
 
 
 
@@ -63,7 +64,8 @@ def _merged(project: Project, lang: str, slug: str, pot: polib.POFile,
     merged = merge(po, pot)
     merged.metadata["Language"] = lang
     merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    merged.metadata["Plural-Forms"] = plural_forms(lang)
+    if not equivalent(merged.metadata.get("Plural-Forms", ""), plural_forms(lang)):  # keep an equivalent spelling
+        merged.metadata["Plural-Forms"] = plural_forms(lang)
     return format_catalog(merged), created
 
 

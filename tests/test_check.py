@@ -116,10 +116,16 @@ def test_header_checks(project, cli):
     path = project / PO
     text = path.read_text()
     line = text[: text.index('"Plural-Forms:')].count("\n") + 1
+    path.write_text(text.replace("plural=(n > 1);", "plural=n>1;"))  # as Weblate writes it: the same meaning
+    result = cli("check", cwd=project)
+    assert result.code == 0 and result.stdout == "0 error(s), 0 warning(s)\n", result.stdout
     path.write_text(text.replace("plural=(n > 1);", "plural=(n != 1);"))
-    result = cli("check", cwd=project)  # GNU gettext's formula for bn: same number of forms, a warning
-    assert f"{PO}:{line}: warning: header: Plural-Forms is 'nplurals=2; plural=(n != 1);'; CLDR gives " \
-           "'nplurals=2; plural=(n > 1);' for bn" in result.stdout
+    result = cli("check", cwd=project)  # GNU gettext's formula for bn: the same forms, but 0 is singular
+    assert f"{PO}:{line}: error: header: Plural-Forms is 'nplurals=2; plural=(n != 1);'; for n = 0 it picks " \
+           "form 1 where bn uses form 0; for bn it must be 'nplurals=2; plural=(n > 1);'" in result.stdout
+    path.write_text(text.replace("plural=(n > 1);", "plural=(n > 1;"))
+    assert f"{PO}:{line}: error: header: Plural-Forms is 'nplurals=2; plural=(n > 1;'; its formula cannot be " \
+           "read (expected ')'); for bn it must be 'nplurals=2; plural=(n > 1);'" in cli("check", cwd=project).stdout
     path.write_text(text.replace("nplurals=2; plural=(n > 1);", "nplurals=1; plural=0;"))
     result = cli("check", cwd=project)
     assert f"{PO}:{line}: error: header: Plural-Forms is 'nplurals=1; plural=0;'; for bn it must be " \
@@ -151,3 +157,57 @@ def test_sample_project_has_no_errors(cli):
     result = cli("check", cwd=ROOT)
     assert result.code == 0, result.stdout
     assert result.stdout.splitlines()[-1].startswith("0 error(s)")
+
+
+def test_only_and_skip_choose_the_checks(project, cli):
+    line = _set(project, "Stay safe.", "<b>নিরাপদে থাকুন.")
+    both = [f"{PO}:{line}: error: raw-html: '<b>' is HTML; only **bold**, *italic* and [link]{{n}} markup is allowed",
+            f"{PO}:{line}: warning: end-punctuation: ends with '.'; bn sentences end with '।'"]
+    assert cli("check", cwd=project).stdout.splitlines()[:2] == both
+    result = cli("check", "--only", "end-punctuation", cwd=project)
+    assert (result.code, result.stdout.splitlines()) == (0, [both[1], "0 error(s), 1 warning(s)"])
+    result = cli("check", "--skip", "raw-html", "--skip", "end-punctuation", cwd=project)
+    assert (result.code, result.stdout) == (0, "0 error(s), 0 warning(s)\n")
+
+
+def test_unknown_check_name_is_one_line(project, cli):
+    result = cli("check", "--skip", "emial", cwd=project)
+    assert result.code == 1 and result.stdout == ""
+    assert result.stderr.startswith("error: --skip: no check named 'emial'; known checks: double-space, email, ")
+    assert len(result.stderr.splitlines()) == 1 and "url, wrong-script" in result.stderr
+
+
+def test_byte_order_mark_is_named(project, cli):
+    path = project / PO
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result = cli("check", cwd=project)
+    assert f"{PO}:1: error: po-syntax: starts with a byte order mark (BOM); save it as UTF-8 without BOM" \
+        in result.stdout.splitlines()
+
+
+def test_huge_msgstr_is_refused_quickly(project):
+    import time
+
+    from guidebuilder.check import check_language
+    from guidebuilder.config import load_project
+
+    line = _set(project, "Stay safe.", "a" * 200_000)
+    proj = load_project(project)
+    check_language(proj, "fixture", "ur")  # fonts and locale data loaded before timing
+    start = time.perf_counter()
+    findings = check_language(proj, "fixture", "bn")
+    assert time.perf_counter() - start < 2.0
+    assert [str(f) for f in findings if f.line == line] == [
+        f"{PO}:{line}: error: message-size: msgstr is 195 KB; the limit is 64 KB per message"]
+
+
+def test_update_keeps_an_equivalent_plural_forms(project, cli):
+    path = project / PO
+    text = path.read_text()
+    assert cli("extract", cwd=project).code == 0
+    path.write_text(text.replace("plural=(n > 1);", "plural=n > 1;"))
+    assert cli("update", cwd=project).code == 0
+    assert '"Plural-Forms: nplurals=2; plural=n > 1;\\n"' in path.read_text()
+    path.write_text(text.replace("plural=(n > 1);", "plural=(n != 1);"))  # a different meaning is corrected
+    assert cli("update", cwd=project).code == 0
+    assert '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"' in path.read_text()
