@@ -30,9 +30,19 @@ LangOpt = typer.Option(None, "--lang", "-l", help="Only this language (repeatabl
 
 
 def _fail(exc: GuideError) -> None:
+    for warning in getattr(exc, "warnings", ()):
+        typer.echo(f"warning: {warning}", err=True)
     for line in str(exc).splitlines():
         typer.echo(f"error: {line}", err=True)
     raise typer.Exit(1)
+
+
+def _load(path: Path):
+    """The project, its guidebuilder.toml warnings printed (they never change the exit code)."""
+    project = load_project(path)
+    for warning in project.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    return project
 
 
 def _slugs(project, guides: Optional[list[str]]) -> list[str]:
@@ -53,7 +63,7 @@ def extract_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOp
     from .extract import extract
 
     try:
-        proj = load_project(project)
+        proj = _load(project)
         for result in extract(proj, _slugs(proj, guide)):
             state = "written" if result.written else "unchanged"
             typer.echo(f"{result.pot_path}: {result.messages} messages ({state})")
@@ -68,7 +78,7 @@ def update_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt
     from .update import update
 
     try:
-        proj = load_project(project)
+        proj = _load(project)
         results = update(proj, _slugs(proj, guide), lang or proj.languages, check=check)
     except GuideError as exc:
         _fail(exc)
@@ -94,7 +104,7 @@ def init_cmd(language: str = typer.Argument(..., help="CLDR locale identifier, e
     from .update import init_language
 
     try:
-        proj = load_project(project)
+        proj = _load(project)
         for r in init_language(proj, language, guide_slugs(proj.root), seed_from):
             seeded = "" if r.seeded is None else f"; {r.seeded} entries seeded from {seed_from} (fuzzy, to review)"
             typer.echo(f"{r.po_path}: {r.status}{seeded}")
@@ -110,7 +120,7 @@ def stats_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
     from .stats import collect_stats, stats_json
 
     try:
-        proj = load_project(project)
+        proj = _load(project)
         rows = collect_stats(proj, _slugs(proj, guide), lang or proj.languages)
         chrome = chrome_stats(proj, lang or proj.languages)
     except GuideError as exc:
@@ -143,7 +153,7 @@ def check_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
     from .check import check_project
 
     try:
-        proj = load_project(project)
+        proj = _load(project)
         findings = check_project(proj, _slugs(proj, guide), lang or proj.languages)
     except GuideError as exc:
         _fail(exc)
@@ -173,7 +183,7 @@ def fonts_add_cmd(files: list[Path] = typer.Argument(..., help="Font files (.ttf
     from .fontfiles import add_fonts, describe
 
     try:
-        result = add_fonts(load_project(project).fonts_dir, list(files), tuple(script or ()))
+        result = add_fonts(_load(project).fonts_dir, list(files), tuple(script or ()))
     except GuideError as exc:
         _fail(exc)
     for warning in result.warnings:
@@ -191,7 +201,7 @@ def fonts_list_cmd(project: Path = ProjectOpt,
     try:
         if format not in ("text", "json"):
             raise GuideError(f"--format must be text or json, not '{format}'")
-        table = list_fonts(load_project(project).fonts_dir)
+        table = list_fonts(_load(project).fonts_dir)
     except GuideError as exc:
         _fail(exc)
     if format == "json":
@@ -235,7 +245,7 @@ def build_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
               quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for CI).")) -> None:
     """Build every guide x language as PDF and HTML into build/."""
     try:
-        proj = load_project(project)
+        proj = _load(project)
         formats = tuple(format or ("pdf", "html"))
         for f in formats:
             if f not in ("pdf", "html"):
@@ -277,7 +287,7 @@ def pseudo_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt
     from .pseudo import PSEUDO_LOCALES, build_pseudo
 
     try:
-        proj = load_project(project)
+        proj = _load(project)
         slugs = _slugs(proj, guide)
         options = BuildOptions(out_dir=out_dir if out_dir.is_absolute() else Path.cwd() / out_dir, force=True)
         report = _run_build(lambda progress: build_pseudo(proj, slugs, options, progress),
@@ -297,6 +307,7 @@ def serve_cmd(project: Path = ProjectOpt,
     from .serve import serve
 
     try:
+        _load(project)  # its warnings, once; serve reloads the settings on every save
         serve(project, out_dir if out_dir.is_absolute() else Path.cwd() / out_dir, port,
               lambda line: typer.echo(line))
     except KeyboardInterrupt:
