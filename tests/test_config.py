@@ -33,8 +33,8 @@ def _refused(project, cli, config: str | bytes) -> str:
     ('project = "x"\n', "1: 'project' must be a table, e.g. [project] then languages = [\"bn\"], not \"x\""),
     ('[[project]]\nlanguages = ["bn"]\n', "1: [[project]] is an array of tables; write [project] with single brackets"),
     (FIXTURE.replace('["bn", "ur"]', "5"), f"3: {LANGUAGES}5"),
-    (FIXTURE.replace('["bn", "ur"]', '"ko"'), "3: [project] 'languages' must be a list of strings, not \"ko\"; "
-                                              "write [\"ko\"]"),
+    (FIXTURE.replace('["bn", "ur"]', '"ko"'), ("3: [project] 'languages' must be a list of strings, not \"ko\"; "
+                                              "write [\"ko\"]")),
     (FIXTURE.replace("0.8", '"high"'), f'4: {MIN_COVERAGE}"high"'),
     (FIXTURE.replace("0.8", "[]"), f"4: {MIN_COVERAGE}[]"),
     (FIXTURE.replace("0.8", "{a = 1}"), f"4: {MIN_COVERAGE}{{a = 1}}"),
@@ -43,8 +43,8 @@ def _refused(project, cli, config: str | bytes) -> str:
     (FIXTURE.replace('"en"', '["en"]'), f'2: {SOURCE}["en"]'),
     (FIXTURE.replace('["bn", "ur"]', "[1, 2]"), f"3: {LANGUAGES}[1, 2]"),
     (FIXTURE.replace('"en"', "1"), f"2: {SOURCE}1"),
-    (FIXTURE + "\n[urls]\nko = 1\n", "8: 'urls.ko' must be a table, e.g. [urls.ko] then "
-                                     "\"https://a.org/\" = \"https://a.org/ko/\", not 1"),
+    (FIXTURE + "\n[urls]\nko = 1\n", ("8: 'urls.ko' must be a table, e.g. [urls.ko] then "
+                                     "\"https://a.org/\" = \"https://a.org/ko/\", not 1")),
 ])
 def test_a_value_of_the_wrong_type_is_one_line(project, cli, config, message):
     assert _refused(project, cli, config) == f"error: guidebuilder.toml:{message}\n"
@@ -59,8 +59,8 @@ def test_min_coverage_is_a_number_from_0_to_1(project, cli, value):
 @pytest.mark.parametrize("languages, message", [
     ("{ko = 1}", f"{LANGUAGES}{{ko = 1}}"),
     ('["ko", "ko"]', "[project] 'languages' lists \"ko\" twice; remove one"),
-    ('["en", "bn"]', "[project] 'languages' lists the source language \"en\"; remove it "
-                     "(the source language is always published)"),
+    ('["en", "bn"]', ("[project] 'languages' lists the source language \"en\"; remove it "
+                     "(the source language is always published)")),
     ('["bn", "xx"]', "[project] 'languages': 'xx' is not a CLDR locale identifier (examples: bn, zh_Hant, ur)"),
 ])
 def test_languages_that_cannot_be_published(project, cli, languages, message):
@@ -92,8 +92,8 @@ def test_every_problem_of_the_file_at_once(project, cli):
 @pytest.mark.parametrize("data, message", [
     (b"\xff\xfe" + FIXTURE.encode("utf-16-le"), "1: UTF-16 text; save the file as UTF-8"),
     (FIXTURE.encode("utf-16-be"), "1: UTF-16 text; save the file as UTF-8"),  # no byte order mark
-    (FIXTURE.replace('"letter"', '"lettre \xe9"').encode("latin-1"), "5: not UTF-8 text (byte 0xe9); "
-                                                                     "save the file as UTF-8"),
+    (FIXTURE.replace('"letter"', '"lettre \xe9"').encode("latin-1"), ("5: not UTF-8 text (byte 0xe9); "
+                                                                     "save the file as UTF-8")),
     (FIXTURE.replace("0.8", "").encode(), "4: invalid value at column 16; fix the TOML syntax"),
 ])
 def test_a_file_that_is_not_utf8_toml(project, cli, data, message):
