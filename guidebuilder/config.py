@@ -224,7 +224,8 @@ class _Report:
                 values[key] = option.parse(value)
             except Invalid as exc:
                 problem = str(exc) or f"must be {option.help}, not {toml_value(value)}"
-                separator = ": " if problem[0] == "'" else " "  # a message of its own, e.g. from Babel
+                # "must be ..." continues the key; a sentence of its own ("'xx' is not a CLDR ...") follows a colon.
+                separator = ": " if problem[0] == "'" else " "
                 self.error(f"{where} '{key}'{separator}{problem}", *path, key)
         return values
 
@@ -266,9 +267,9 @@ def _read(path: Path) -> tuple[str, dict]:
 def _apply(project: Project, data: dict, report: _Report) -> None:
     """Read every table of guidebuilder.toml into project; problems go to report."""
     for key, value in data.items():
-        close = get_close_matches(key, TABLES, n=1)
         if key in TABLES:
             continue
+        close = get_close_matches(key, TABLES, n=1)
         if key in PROJECT:
             report.warn(f"'{key}' is outside [project] and has no effect; move it below the [project] header", key)
         elif isinstance(value, dict) and close:
@@ -316,6 +317,8 @@ def _apply(project: Project, data: dict, report: _Report) -> None:
 
 def _locale_settings(tables: dict, report: _Report) -> dict[str, dict]:
     """The valid [locales.<code>] tables of guidebuilder.toml."""
+    if not tables:
+        return {}
     from .locales import derived_facts, setting_problems
 
     valid: dict[str, dict] = {}
