@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .config import guide_slugs, load_project
+from .config import Project, guide_slugs
+from .config import load_project as read_project
 from .errors import GuideError
 from .state import BuildOptions
 
@@ -37,9 +38,9 @@ def _fail(exc: GuideError) -> None:
     raise typer.Exit(1)
 
 
-def _load(path: Path):
-    """The project, its guidebuilder.toml warnings printed (they never change the exit code)."""
-    project = load_project(path)
+def load_project(path: Path) -> Project:
+    """config.load_project, its guidebuilder.toml warnings printed on stderr (they never change the exit code)."""
+    project = read_project(path)
     for warning in project.warnings:
         typer.echo(f"warning: {warning}", err=True)
     return project
@@ -63,7 +64,7 @@ def extract_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOp
     from .extract import extract
 
     try:
-        proj = _load(project)
+        proj = load_project(project)
         for result in extract(proj, _slugs(proj, guide)):
             state = "written" if result.written else "unchanged"
             typer.echo(f"{result.pot_path}: {result.messages} messages ({state})")
@@ -78,7 +79,7 @@ def update_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt
     from .update import update
 
     try:
-        proj = _load(project)
+        proj = load_project(project)
         results = update(proj, _slugs(proj, guide), lang or proj.languages, check=check)
     except GuideError as exc:
         _fail(exc)
@@ -104,7 +105,7 @@ def init_cmd(language: str = typer.Argument(..., help="CLDR locale identifier, e
     from .update import init_language
 
     try:
-        proj = _load(project)
+        proj = load_project(project)
         for r in init_language(proj, language, guide_slugs(proj.root), seed_from):
             seeded = "" if r.seeded is None else f"; {r.seeded} entries seeded from {seed_from} (fuzzy, to review)"
             typer.echo(f"{r.po_path}: {r.status}{seeded}")
@@ -120,7 +121,7 @@ def stats_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
     from .stats import collect_stats, stats_json
 
     try:
-        proj = _load(project)
+        proj = load_project(project)
         rows = collect_stats(proj, _slugs(proj, guide), lang or proj.languages)
         chrome = chrome_stats(proj, lang or proj.languages)
     except GuideError as exc:
@@ -153,7 +154,7 @@ def check_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
     from .check import check_project
 
     try:
-        proj = _load(project)
+        proj = load_project(project)
         findings = check_project(proj, _slugs(proj, guide), lang or proj.languages)
     except GuideError as exc:
         _fail(exc)
@@ -183,7 +184,7 @@ def fonts_add_cmd(files: list[Path] = typer.Argument(..., help="Font files (.ttf
     from .fontfiles import add_fonts, describe
 
     try:
-        result = add_fonts(_load(project).fonts_dir, list(files), tuple(script or ()))
+        result = add_fonts(load_project(project).fonts_dir, list(files), tuple(script or ()))
     except GuideError as exc:
         _fail(exc)
     for warning in result.warnings:
@@ -201,7 +202,7 @@ def fonts_list_cmd(project: Path = ProjectOpt,
     try:
         if format not in ("text", "json"):
             raise GuideError(f"--format must be text or json, not '{format}'")
-        table = list_fonts(_load(project).fonts_dir)
+        table = list_fonts(load_project(project).fonts_dir)
     except GuideError as exc:
         _fail(exc)
     if format == "json":
@@ -245,7 +246,7 @@ def build_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
               quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for CI).")) -> None:
     """Build every guide x language as PDF and HTML into build/."""
     try:
-        proj = _load(project)
+        proj = load_project(project)
         formats = tuple(format or ("pdf", "html"))
         for f in formats:
             if f not in ("pdf", "html"):
@@ -287,7 +288,7 @@ def pseudo_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt
     from .pseudo import PSEUDO_LOCALES, build_pseudo
 
     try:
-        proj = _load(project)
+        proj = load_project(project)
         slugs = _slugs(proj, guide)
         options = BuildOptions(out_dir=out_dir if out_dir.is_absolute() else Path.cwd() / out_dir, force=True)
         report = _run_build(lambda progress: build_pseudo(proj, slugs, options, progress),
@@ -307,7 +308,7 @@ def serve_cmd(project: Path = ProjectOpt,
     from .serve import serve
 
     try:
-        _load(project)  # its warnings, once; serve reloads the settings on every save
+        load_project(project)  # its warnings, once; serve reloads the settings on every save
         serve(project, out_dir if out_dir.is_absolute() else Path.cwd() / out_dir, port,
               lambda line: typer.echo(line))
     except KeyboardInterrupt:

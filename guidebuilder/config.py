@@ -28,9 +28,9 @@ class Project:
     languages: list[str] = field(default_factory=lambda: list(DEFAULT_LANGUAGES))
     min_coverage: float = 0.8
     paper: str = "letter"
-    guide_settings: dict[str, dict] = field(default_factory=dict)
+    guide_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     url_maps: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> source URL -> localized URL
-    locale_settings: dict[str, dict] = field(default_factory=dict)  # [locales.<code>] overrides of locale facts
+    locale_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # [locales.<code>] overrides
     locales_root: Path | None = None  # catalogs somewhere else than <root>/locales (pseudo-locales)
     warnings: list[str] = field(default_factory=list)  # "guidebuilder.toml:LINE: ..." for the CLI to print
 
@@ -126,7 +126,7 @@ def toml_value(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     return repr(value)
 
 
@@ -229,7 +229,7 @@ class _Report:
                 self.error(f"{where} '{key}'{separator}{problem}", *path, key)
         return values
 
-    def table(self, data: dict, key: str, example: str) -> dict:
+    def table(self, data: dict[str, Any], key: str, example: str) -> dict[str, Any]:
         """data[key] when it is a table (or absent), else {} with an error."""
         value = data.get(key, {})
         if isinstance(value, dict):
@@ -241,7 +241,7 @@ class _Report:
         return {}
 
 
-def _read(path: Path) -> tuple[str, dict]:
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
     """The text and parsed TOML of guidebuilder.toml."""
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:  # UTF-16, with or without its BOM
@@ -264,7 +264,7 @@ def _read(path: Path) -> tuple[str, dict]:
                           CONFIG_NAME, int(at.group(1))) from exc
 
 
-def _apply(project: Project, data: dict, report: _Report) -> None:
+def _apply(project: Project, data: dict[str, Any], report: _Report) -> None:
     """Read every table of guidebuilder.toml into project; problems go to report."""
     for key, value in data.items():
         if key in TABLES:
@@ -315,13 +315,13 @@ def _apply(project: Project, data: dict, report: _Report) -> None:
                                                report)
 
 
-def _locale_settings(tables: dict, report: _Report) -> dict[str, dict]:
+def _locale_settings(tables: dict[str, Any], report: _Report) -> dict[str, dict[str, Any]]:
     """The valid [locales.<code>] tables of guidebuilder.toml."""
     if not tables:
         return {}
     from .locales import derived_facts, setting_problems
 
-    valid: dict[str, dict] = {}
+    valid: dict[str, dict[str, Any]] = {}
     for code, settings in tables.items():
         try:
             derived_facts(code)
