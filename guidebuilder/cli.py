@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .config import guide_slugs, load_project
+from .config import Project, guide_slugs
+from .config import load_project as read_project
 from .errors import GuideError
 from .state import BuildOptions
 
@@ -30,9 +31,19 @@ LangOpt = typer.Option(None, "--lang", "-l", help="Only this language (repeatabl
 
 
 def _fail(exc: GuideError) -> None:
+    for warning in getattr(exc, "warnings", ()):
+        typer.echo(f"warning: {warning}", err=True)
     for line in str(exc).splitlines():
         typer.echo(f"error: {line}", err=True)
     raise typer.Exit(1)
+
+
+def load_project(path: Path) -> Project:
+    """config.load_project, its guidebuilder.toml warnings printed on stderr (they never change the exit code)."""
+    project = read_project(path)
+    for warning in project.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    return project
 
 
 def _slugs(project, guides: Optional[list[str]]) -> list[str]:
@@ -302,6 +313,7 @@ def serve_cmd(project: Path = ProjectOpt,
     from .serve import serve
 
     try:
+        load_project(project)  # its warnings, once; serve reloads the settings on every save
         serve(project, out_dir if out_dir.is_absolute() else Path.cwd() / out_dir, port,
               lambda line: typer.echo(line))
     except KeyboardInterrupt:

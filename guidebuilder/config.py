@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
+from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, ConfigErrors
 
 CONFIG_NAME = "guidebuilder.toml"
 DEFAULT_LANGUAGES = ("bn", "zh_Hant", "hi", "km", "ko", "tl", "vi", "ur")
@@ -23,10 +28,11 @@ class Project:
     languages: list[str] = field(default_factory=lambda: list(DEFAULT_LANGUAGES))
     min_coverage: float = 0.8
     paper: str = "letter"
-    guide_settings: dict[str, dict] = field(default_factory=dict)
+    guide_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     url_maps: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> source URL -> localized URL
-    locale_settings: dict[str, dict] = field(default_factory=dict)  # [locales.<code>] overrides of locale facts
+    locale_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # [locales.<code>] overrides
     locales_root: Path | None = None  # catalogs somewhere else than <root>/locales (pseudo-locales)
+    warnings: list[str] = field(default_factory=list)  # "guidebuilder.toml:LINE: ..." for the CLI to print
 
     @property
     def guides_dir(self) -> Path:
@@ -68,21 +74,12 @@ class Project:
         return float(self.guide_settings.get(slug, {}).get("min_coverage", self.min_coverage))
 
 
-def _check_locale(code: str, where: str, line: int | None = None) -> None:
-    from .locales import derived_facts
-
-    try:
-        derived_facts(code)
-    except ConfigError as exc:
-        raise ConfigError(exc.message, where, line) from exc
-
-
 def line_of(text: str, table: str | None, key: str | None = None) -> int | None:
     """The line of a [table] header (or of key = inside it) in TOML text, for messages."""
     lines = text.splitlines()
     start = 0
     if table is not None:
-        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(
+        header = re.compile(r"^\s*\[\[?\s*" + r"\s*\.\s*".join(
             rf'(?:{re.escape(part)}|"{re.escape(part)}")' for part in table.split(".")) + r"\s*\]")
         for number, text_line in enumerate(lines):
             if header.match(text_line):
@@ -95,57 +92,263 @@ def line_of(text: str, table: str | None, key: str | None = None) -> int | None:
     if key is not None:
         pattern = re.compile(rf'^\s*(?:{re.escape(key)}|"{re.escape(key)}")\s*=')
         for number in range(start, len(lines)):
-            if number > start and lines[number].lstrip().startswith("["):
+            # Keys outside any table end at the first header; a table's keys end at the next one.
+            if (number > start or table is None) and lines[number].lstrip().startswith("["):
                 break
             if pattern.match(lines[number]):
                 return number + 1
     return None
 
 
-def _locale_settings(data: dict, text: str) -> dict[str, dict]:
-    """The validated [locales.<code>] tables of guidebuilder.toml."""
-    from .locales import setting_problems
+def _locate(text: str, *path: str) -> int | None:
+    """The line of a key given as its table path, e.g. ("guides", "fixture", "min_coverage"), or of its table."""
+    for cut in range(len(path) - 1, -1, -1):  # [guides.fixture] min_coverage =, then [guides] fixture = {...}
+        line = line_of(text, ".".join(path[:cut]) or None, path[cut])
+        if line:
+            return line
+    for cut in range(len(path), 0, -1):
+        line = line_of(text, ".".join(path[:cut]))
+        if line:
+            return line
+    return None
 
-    tables = data.get("locales", {})
-    if not isinstance(tables, dict):
-        raise ConfigError("'locales' must be tables such as [locales.ar]", CONFIG_NAME, line_of(text, None, "locales"))
+
+def toml_value(value: Any) -> str:
+    """A parsed TOML value written back as TOML, for messages: "ko", ["ko"], {a = 1}, true, nan."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return repr(value)
+
+
+class Invalid(ValueError):
+    """A value an Option refuses; the message says what is wrong when the option's help is not enough."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One key of guidebuilder.toml: what it takes, in a user's words, and how to read it."""
+
+    help: str
+    parse: Callable[[Any], Any]  # the value to use; raises Invalid
+
+
+def _number(value: Any) -> float:
+    # TOML true is not 1, "0.5" is not 0.5, and nan compares false with every bound.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise Invalid
+    return float(value)
+
+
+def _choice(*choices: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if value not in choices or not isinstance(value, str):
+            raise Invalid
+        return value
+
+    return parse
+
+
+def _locale(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise Invalid
+    # Babel and ICU load here, not at import: a build with nothing to do stays quick.
+    from .locales import derived_facts
+
+    try:
+        derived_facts(value)
+    except ConfigError as exc:
+        raise Invalid(exc.message) from exc
+    return value
+
+
+def _locales(value: Any) -> list[str]:
+    if isinstance(value, str):
+        raise Invalid(f"must be a list of strings, not {toml_value(value)}; write [{toml_value(value)}]")
+    if not isinstance(value, list) or not all(isinstance(code, str) and code for code in value):
+        raise Invalid
+    for code in value:
+        if value.count(code) > 1:
+            raise Invalid(f"lists {toml_value(code)} twice; remove one")
+        _locale(code)
+    return list(value)
+
+
+PROJECT: dict[str, Option] = {
+    "source_language": Option('a CLDR locale identifier in quotes (e.g. "en")', _locale),
+    "languages": Option('a list of CLDR locale identifiers (e.g. ["bn", "zh_Hant"])', _locales),
+    "min_coverage": Option("a number from 0 to 1 (e.g. 0.8)", _number),
+    "paper": Option("'letter' or 'a4'", _choice("letter", "a4")),
+}
+GUIDE: dict[str, Option] = {"min_coverage": PROJECT["min_coverage"]}
+TABLES = ("project", "guides", "urls", "locales")
+
+
+class _Report:
+    """The problems of guidebuilder.toml, each with its line, gathered before failing once."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.errors: list[ConfigError] = []
+        self.warnings: list[str] = []
+
+    def error(self, message: str, *path: str) -> None:
+        self.errors.append(ConfigError(message, CONFIG_NAME, _locate(self.text, *path)))
+
+    def warn(self, message: str, *path: str) -> None:
+        self.warnings.append(str(ConfigError(message, CONFIG_NAME, _locate(self.text, *path))))
+
+    def unknown(self, key: str, known: Iterable[str], where: str, *path: str) -> None:
+        close = get_close_matches(key, list(known), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
+        self.warn(f"unknown key '{key}' in {where}; {hint}", *path, key)
+
+    def options(self, table: Any, schema: dict[str, Option], where: str, *path: str) -> dict[str, Any]:
+        """The valid values of a table read against a schema; problems recorded."""
+        values: dict[str, Any] = {}
+        for key, value in table.items():
+            option = schema.get(key)
+            if option is None:
+                self.unknown(key, schema, where, *path)
+                continue
+            try:
+                values[key] = option.parse(value)
+            except Invalid as exc:
+                problem = str(exc) or f"must be {option.help}, not {toml_value(value)}"
+                # "must be ..." continues the key; a sentence of its own ("'xx' is not a CLDR ...") follows a colon.
+                separator = ": " if problem[0] == "'" else " "
+                self.error(f"{where} '{key}'{separator}{problem}", *path, key)
+        return values
+
+    def table(self, data: dict[str, Any], key: str, example: str) -> dict[str, Any]:
+        """data[key] when it is a table (or absent), else {} with an error."""
+        value = data.get(key, {})
+        if isinstance(value, dict):
+            return value
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            self.error(f"[[{key}]] is an array of tables; write [{key}] with single brackets", key)
+        else:
+            self.error(f"'{key}' must be a table, e.g. {example}, not {toml_value(value)}", key)
+        return {}
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    """The text and parsed TOML of guidebuilder.toml."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:  # UTF-16, with or without its BOM
+        raise ConfigError("UTF-16 text; save the file as UTF-8", CONFIG_NAME, 1)
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark some Windows editors write is harmless
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                          CONFIG_NAME, line) from exc
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib gives the place only inside its message (Python 3.14 adds exc.lineno).
+        at = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
+        if at is None:
+            raise ConfigError(f"{exc}; fix the TOML syntax", CONFIG_NAME) from exc
+        problem = str(exc)[:at.start()]
+        raise ConfigError(f"{problem[:1].lower()}{problem[1:]} at column {at.group(2)}; fix the TOML syntax",
+                          CONFIG_NAME, int(at.group(1))) from exc
+
+
+def _apply(project: Project, data: dict[str, Any], report: _Report) -> None:
+    """Read every table of guidebuilder.toml into project; problems go to report."""
+    for key, value in data.items():
+        if key in TABLES:
+            continue
+        close = get_close_matches(key, TABLES, n=1)
+        if key in PROJECT:
+            report.warn(f"'{key}' is outside [project] and has no effect; move it below the [project] header", key)
+        elif isinstance(value, dict) and close:
+            report.warn(f"unknown table [{key}]; did you mean [{close[0]}]?", key)
+        else:
+            report.warn(f"unknown {'table [' + key + ']' if isinstance(value, dict) else 'key ' + repr(key)}; "
+                        "the tables are [project], [guides.<slug>], [urls.<lang>] and [locales.<code>]", key)
+    settings = report.options(report.table(data, "project", '[project] then languages = ["bn"]'),
+                              PROJECT, "[project]", "project")
+    for name, value in settings.items():
+        setattr(project, name, value)
+    if project.source_language in project.languages and "languages" in settings:
+        report.error(f"[project] 'languages' lists the source language {toml_value(project.source_language)}; "
+                     "remove it (the source language is always published)", "project", "languages")
+
+    slugs = guide_slugs(project.root)
+    for slug, table in report.table(data, "guides", "[guides.my-guide] then min_coverage = 1.0").items():
+        if not isinstance(table, dict):
+            report.error(f"'guides.{slug}' must be a table, e.g. [guides.{slug}] then min_coverage = 1.0, "
+                         f"not {toml_value(table)}", "guides", slug)
+            continue
+        if slugs and slug not in slugs:
+            close = get_close_matches(slug, slugs, n=1)
+            hint = f"did you mean [guides.{close[0]}]?" if close else f"guides: {', '.join(slugs)}"
+            report.warn(f"[guides.{slug}] names no folder under guides/; {hint}", "guides", slug)
+        project.guide_settings[slug] = report.options(table, GUIDE, f"[guides.{slug}]", "guides", slug)
+
+    for lang, urls in report.table(data, "urls", '[urls.bn] then "https://a.org/" = "https://a.org/bn/"').items():
+        if not isinstance(urls, dict):
+            report.error(f"'urls.{lang}' must be a table, e.g. [urls.{lang}] then "
+                         f'"https://a.org/" = "https://a.org/{lang}/", not {toml_value(urls)}', "urls", lang)
+            continue
+        if lang not in project.all_languages():
+            report.warn(f"[urls.{lang}] is for '{lang}', which is not in [project] languages; "
+                        "add the language or remove the table", "urls", lang)
+        for source, target in urls.items():
+            if not isinstance(target, str) or not target:
+                report.error(f"[urls.{lang}] {toml_value(source)} must map to the localized URL in quotes, "
+                             f"not {toml_value(target)}", "urls", lang, source)
+        project.url_maps[lang] = {s: t for s, t in urls.items() if isinstance(t, str) and t}
+
+    project.locale_settings = _locale_settings(report.table(data, "locales", '[locales.ar] then digits = "arab"'),
+                                               report)
+
+
+def _locale_settings(tables: dict[str, Any], report: _Report) -> dict[str, dict[str, Any]]:
+    """The valid [locales.<code>] tables of guidebuilder.toml."""
+    if not tables:
+        return {}
+    from .locales import derived_facts, setting_problems
+
+    valid: dict[str, dict[str, Any]] = {}
     for code, settings in tables.items():
-        _check_locale(code, CONFIG_NAME, line_of(text, f"locales.{code}"))
-        for key, problem in setting_problems(settings):
-            raise ConfigError(f"[locales.{code}] {problem}", CONFIG_NAME,
-                              line_of(text, f"locales.{code}", key) or line_of(text, f"locales.{code}"))
-    return {code: dict(settings) for code, settings in tables.items()}
+        try:
+            derived_facts(code)
+        except ConfigError as exc:
+            report.error(f"[locales.{code}] {exc.message}", "locales", code)
+            continue
+        problems = setting_problems(settings)
+        for key, problem in problems:
+            report.error(f"[locales.{code}] {problem}", "locales", code, *([key] if key else []))
+        if not problems:
+            valid[code] = dict(settings)
+    return valid
 
 
 def load_project(root: Path | str = ".") -> Project:
-    """Read guidebuilder.toml (optional) from a project folder."""
+    """Read guidebuilder.toml (optional) from a project folder; every problem of the file at once."""
     root = Path(root).resolve()
     if not root.is_dir():
         raise ConfigError(f"project folder {root} does not exist")
     project = Project(root=root)
-    text = ""
     if project.config_path.is_file():
-        try:
-            text = project.config_path.read_text(encoding="utf-8")
-            data = tomllib.loads(text)
-        except UnicodeDecodeError as exc:
-            raise ConfigError("not UTF-8 text; save the file as UTF-8", CONFIG_NAME) from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{exc}; fix the TOML syntax", CONFIG_NAME) from exc
-        settings = data.get("project", {})
-        project.source_language = settings.get("source_language", project.source_language)
-        project.languages = list(settings.get("languages", project.languages))
-        project.min_coverage = float(settings.get("min_coverage", project.min_coverage))
-        project.paper = settings.get("paper", project.paper)
-        project.guide_settings = data.get("guides", {})
-        project.url_maps = {lang: dict(urls) for lang, urls in data.get("urls", {}).items()}
-        if project.paper not in ("letter", "a4"):
-            raise ConfigError(f"paper must be 'letter' or 'a4', not '{project.paper}'", CONFIG_NAME,
-                              line_of(text, "project", "paper"))
-        project.locale_settings = _locale_settings(data, text)
-    for code in project.all_languages():
-        key = "source_language" if code == project.source_language else "languages"
-        _check_locale(code, CONFIG_NAME, line_of(text, "project", key) if text else None)
+        text, data = _read(project.config_path)
+        report = _Report(text)
+        _apply(project, data, report)
+        project.warnings = report.warnings
+        if report.errors:
+            raise ConfigErrors(report.errors, report.warnings)
     return project
 
 

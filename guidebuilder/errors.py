@@ -23,6 +23,18 @@ class ConfigError(GuideError):
     """The project's configuration or layout is wrong."""
 
 
+class ConfigErrors(ConfigError):
+    """Every problem of a settings file at once; each keeps its own path:line."""
+
+    def __init__(self, errors: list[ConfigError], warnings: list[str] | None = None):
+        super().__init__(errors[0].message, errors[0].path, errors[0].line)
+        self.errors = errors
+        self.warnings = warnings or []  # printed before the errors: a misspelt key may explain one
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
 class SourceError(GuideError):
     """A guide's Markdown or front matter cannot be read."""
 
