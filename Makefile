@@ -15,7 +15,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subse
 APT_COMMANDS := java=default-jre-headless npm=npm
 GB := $(BIN)/guidebuilder
 
-.PHONY: setup system-deps guides catalogs test bench fonts clean
+.PHONY: setup system-deps guides catalogs test fuzz bench fonts clean
 
 setup: system-deps $(STAMP)
 
@@ -48,6 +48,11 @@ guides: catalogs
 
 test: setup
 	$(BIN)/pytest -q
+
+# A longer mutation campaign than `make test` runs: 5,000 malformed guides, catalogs and configs;
+# the summary table goes to build/fuzz/summary.md, failing inputs to build/fuzz/failures/.
+fuzz: setup
+	$(BIN)/python tests/fuzz/campaign.py --cases 5000
 
 # The peers (bare WeasyPrint, Chromium) render with system fonts: Debian's Noto packages.
 bench: setup

@@ -227,8 +227,13 @@ def _gettext_message(message: str, line: int, lines: list[str], rel: str) -> Cat
 
 def _shown(line: str, limit: int = 60) -> str:
     """A catalog line quoted for a message, cut short so the message stays one line."""
-    line = line.strip()
+    line = printable(line.strip())
     return f"'{line}'" if len(line) <= limit else f"'{line[: limit - 1]}…'"
+
+
+def printable(text: str) -> str:
+    """Text with invisible and line-breaking characters escaped, so a message stays one visible line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def _header_problem(lines: list[str], rel: str) -> CatalogError | None:

@@ -20,6 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .config import guide_slugs  # noqa: F401  (re-exported)
+from .catalogs import printable
 from .errors import SourceError
 from .inline import MarkupError, escape, parse, signature
 
@@ -307,6 +308,8 @@ MAX_PROBLEMS = 20  # per file: enough to fix a batch, never a wall of text
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_WORD_BREAK = re.compile(r"[\s\]]")
+MAX_FOOTNOTE_OPENERS = 8  # in one word; a real line has one per [^label]
 
 
 class SourceErrors(SourceError):
@@ -339,7 +342,7 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 
 def _shown(value: object, limit: int = 60) -> str:
     """A value quoted for a message, cut short so one message stays one readable line."""
-    text = str(value).replace("\n", " ")
+    text = printable(str(value).replace("\n", " "))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -347,7 +350,7 @@ def _yaml_problem(exc: Exception, content: str, first_line: int) -> tuple[str, i
     """What a YAML error means for a front-matter author, and the guide line it is on."""
     mark = getattr(exc, "problem_mark", None)
     context = getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or "unreadable YAML"
+    problem = printable(getattr(exc, "problem", None) or "unreadable YAML")
     if problem == "could not find expected ':'" and context is not None:
         # PyYAML notices the missing colon on the next line; the culprit is where the key started.
         text = content.splitlines()[context.line] if context.line < len(content.splitlines()) else ""
@@ -459,6 +462,12 @@ def _text_problems(text: str, src_path: str) -> list[SourceError]:
         if len(line) > MAX_FIELD_CHARS:
             problems.append(SourceError(f"line is {len(line) // 1024} KB long, over the {MAX_FIELD_CHARS // 1024} "
                                         "KB limit for one line; split it into paragraphs", src_path, number))
+        # markdown-it's footnote rule scans from every "[^" to the next space or "]": many openers in one
+        # word make that quadratic (a minute for one 40 KB line), so refuse them before parsing.
+        crowded = max((word.count("[^") for word in _WORD_BREAK.split(line)), default=0) if "[^" in line else 0
+        if crowded > MAX_FOOTNOTE_OPENERS:
+            problems.append(SourceError(f"{crowded} footnote openers '[^' without a closing ']'; write each "
+                                        "footnote reference as [^label]", src_path, number))
         control = _CONTROL.search(line)
         if control:
             code = ord(control.group())
