@@ -137,6 +137,10 @@ def read_catalog(path: Path, rel: str, expect_lang: str | None = None) -> polib.
     syntax = _gettext_syntax_error(path, rel)
     if syntax is not None:
         raise syntax
+    # msgcat only warns about a header without a charset; the catalog would not lay out later.
+    header = _header_problem(data.decode("utf-8").split("\n"), rel)
+    if header is not None:
+        raise header
     try:
         catalog = polib.pofile(str(path), encoding="utf-8", check_for_duplicates=True, wrapwidth=79)
     except (OSError, ValueError, LookupError, TypeError, AttributeError) as exc:
