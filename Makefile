@@ -15,7 +15,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subse
 APT_COMMANDS := java=default-jre-headless npm=npm
 GB := $(BIN)/guidebuilder
 
-.PHONY: setup system-deps guides catalogs test lint bench fonts clean
+.PHONY: setup system-deps guides catalogs test lint fuzz bench fonts clean
 
 setup: system-deps $(STAMP)
 
@@ -52,6 +52,11 @@ test: setup
 # Static checks (configured in pyproject.toml); both run, and the target fails if either finds anything.
 lint: setup
 	$(BIN)/ruff check guidebuilder tests; ruff=$$?; $(BIN)/mypy guidebuilder; mypy=$$?; test $$ruff = 0 -a $$mypy = 0
+
+# A longer mutation campaign than `make test` runs: 5,000 malformed guides, catalogs and configs;
+# the summary table goes to build/fuzz/summary.md, failing inputs to build/fuzz/failures/.
+fuzz: setup
+	$(BIN)/python tests/fuzz/campaign.py --cases 5000
 
 # The peers (bare WeasyPrint, Chromium) render with system fonts: Debian's Noto packages.
 bench: setup

@@ -52,7 +52,10 @@ def format_catalog(catalog: polib.POFile) -> bytes:
         result = subprocess.run([_msgcat(), "--width=79", "-o", str(out), str(raw)],
                                 capture_output=True, text=True)
         if result.returncode != 0:
-            raise CatalogError(f"msgcat could not lay out the catalog: {result.stderr.strip()}")
+            # The temp file's path means nothing to a user; keep the first complaint only.
+            first = (result.stderr.strip().splitlines() or ["unknown reason"])[0].replace(str(raw), "catalog")
+            raise CatalogError(f"GNU msgcat could not lay out the catalog ({first}); "
+                               "check the messages of the guide that produced it")
         return out.read_bytes()
 
 
@@ -136,9 +139,14 @@ def read_catalog(path: Path, rel: str, expect_lang: str | None = None) -> polib.
     syntax = _gettext_syntax_error(path, rel)
     if syntax is not None:
         raise syntax
+    # msgcat only warns about a header without a charset; the catalog would not lay out later.
+    header = _header_problem(data.decode("utf-8").split("\n"), rel)
+    if header is not None:
+        raise header
     try:
         catalog = polib.pofile(str(path), encoding="utf-8", check_for_duplicates=True, wrapwidth=79)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, LookupError, TypeError, AttributeError) as exc:
+        # gettext read the file already, so a polib failure here is polib's limit; say where, not crash
         message = str(exc)
         match = _SYNTAX_LINE.search(message)
         line = int(match.group(1)) if match else None
@@ -165,27 +173,98 @@ def read_catalog(path: Path, rel: str, expect_lang: str | None = None) -> polib.
 
 
 _GETTEXT_ERROR = re.compile(r"^(?P<path>.+?):(?P<line>\d+)(?::\d+)?: (?P<message>.+)$")
+_KEYWORD_UNKNOWN = re.compile(r'keyword "(?P<word>.*)" unknown')
+# GNU gettext reports a knock-on "missing 'msgstr' section" before the stray text that caused it:
+# the lower the rank, the closer a message is to what the translator has to fix.
+_GETTEXT_RANK = (("keyword", 0), ("end-of-line within string", 0), ("invalid control sequence", 0),
+                 ("duplicate message definition", 0), ("syntax error", 1), ("missing 'msgstr'", 2))
 
 
 def _gettext_syntax_error(path: Path, rel: str) -> CatalogError | None:
     """GNU gettext's own reading of the file: polib accepts some broken files silently."""
-    result = subprocess.run([_msgcat(), "-o", os.devnull, str(path)], capture_output=True, text=True)
+    result = subprocess.run([_msgcat(), "-o", os.devnull, str(path)], capture_output=True, text=True,
+                            errors="replace")
     if result.returncode == 0:
         return None
-    for line in result.stderr.splitlines():
-        match = _GETTEXT_ERROR.match(line)
-        if match:
+    lines = path.read_bytes().decode("utf-8", "replace").split("\n")
+    found: list[tuple[int, int, str]] = []
+    for row in result.stderr.splitlines():
+        match = _GETTEXT_ERROR.match(row)
+        if match and not match.group("message").startswith("...this is the location"):
             message = match.group("message").rstrip(".")
-            line = int(match.group("line"))
-            if "end-of-line within string" in message:
-                line -= 1  # gettext counts the line after the unclosed string
-            if message.startswith("duplicate message definition"):
-                message = "duplicate message definition; delete one of the two entries"
-            elif "syntax error" in message or "end-of-line within string" in message:
-                message = (f"PO syntax error ({message}); every entry needs msgid \"...\" then msgstr \"...\" "
-                           "with closed quotes")
-            return CatalogError(message, rel, line)
-    return CatalogError(f"GNU gettext cannot read this catalog: {result.stderr.strip()}", rel)
+            rank = next((rank for key, rank in _GETTEXT_RANK if key in message), 3)
+            found.append((rank, int(match.group("line")), message))
+    if found:
+        _rank, line, message = min(found, key=lambda item: item[:2])
+        return _gettext_message(message, line, lines, rel)
+    header = _header_problem(lines, rel)
+    if header is not None:
+        return header
+    first = result.stderr.strip().splitlines()[0] if result.stderr.strip() else "unknown reason"
+    first = first.replace(str(path), rel).replace(_msgcat() + ": ", "")
+    return CatalogError(f"GNU gettext cannot read this catalog ({first}); compare it with its template", rel, 1)
+
+
+def _gettext_message(message: str, line: int, lines: list[str], rel: str) -> CatalogError:
+    """One gettext complaint as a translator's instruction, naming the text at fault."""
+    if "end-of-line within string" in message:
+        line -= 1  # gettext counts the line after the unclosed string
+    text = _shown(lines[line - 1]) if 0 < line <= len(lines) else ""
+    if message.startswith("duplicate message definition"):
+        return CatalogError("duplicate message definition; delete one of the two entries", rel, line)
+    if "end-of-line within string" in message:
+        return CatalogError(f"PO syntax error ({message}); every entry needs msgid \"...\" then msgstr \"...\" "
+                            "with closed quotes", rel, line)
+    keyword = _KEYWORD_UNKNOWN.search(message)
+    if keyword:
+        return CatalogError(f"stray text {text}; a line must start with "
+                            "msgid, msgstr, msgctxt, # or a \"quoted\" string: delete it or move it inside the quotes",
+                            rel, line)
+    if "invalid control sequence" in message:
+        return CatalogError(f"invalid escape in {text}; inside quotes use only \\n, \\t, \\\" and \\\\",
+                            rel, line)
+    if "missing 'msgstr'" in message:
+        return CatalogError(f"{text} has no msgstr; add msgstr \"\" after it", rel, line)
+    if "syntax error" in message:
+        return CatalogError(f"PO syntax error at {text}; every entry needs msgid \"...\" then msgstr \"...\" "
+                            "with closed quotes", rel, line)
+    return CatalogError(f"{message} at {text}; compare with the entries around it", rel, line)
+
+
+def _shown(line: str, limit: int = 60) -> str:
+    """A catalog line quoted for a message, cut short so the message stays one line."""
+    line = printable(line.strip())
+    return f"'{line}'" if len(line) <= limit else f"'{line[: limit - 1]}…'"
+
+
+def printable(text: str) -> str:
+    """Text with invisible and line-breaking characters escaped, so a message stays one visible line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def _header_problem(lines: list[str], rel: str) -> CatalogError | None:
+    """A missing header entry or a header without a UTF-8 charset, at the line to edit."""
+    index = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")), None)
+    if index is None:
+        return None
+    if lines[index].strip() != 'msgid ""':
+        return CatalogError("catalog has no header entry; put back msgid \"\" and msgstr \"...\" with "
+                            "\"Content-Type: text/plain; charset=UTF-8\\n\" at the top", rel, index + 1,
+                            check="header")
+    header_line = index + 1
+    for number in range(index + 1, len(lines)):
+        line = lines[number].strip()
+        if not line.startswith(("msgstr", '"')):
+            break
+        if "Content-Type:" in line:
+            value = line.split("Content-Type:", 1)[1].strip().strip('"').removesuffix("\\n").strip()
+            charset = value.lower().partition("charset=")[2].strip()
+            if charset != "utf-8":
+                return CatalogError(f"header says 'Content-Type: {_shown(value)[1:-1]}'; catalogs must be UTF-8 "
+                                    "(Content-Type: text/plain; charset=UTF-8)", rel, number + 1, check="header")
+            return None
+    return CatalogError("header has no Content-Type; add \"Content-Type: text/plain; charset=UTF-8\\n\" "
+                        "to the msgstr of the msgid \"\" entry", rel, header_line + 1, check="header")
 
 
 def _line_of(data: bytes, needle: str) -> int | None:

@@ -19,7 +19,7 @@ _TOKEN = re.compile(
     r"|(?P<strong>\*\*)"
     r"|(?P<em>\*)"
     r"|`(?P<code>[^`]*)`"
-    r"|\[\^(?P<fn>[^\]\s\[]++)\]"  # no "[" in a label: one scan per label, not per "[^"
+    r"|\[\^(?P<fn>[^\]\s\[]+)\]"  # no "[" in a label: a run of "[^[^[^" would rescan to the end (quadratic)
     r"|(?P<open>\[)"
     r"|\]\{(?P<close>\d+)\}"
 )
@@ -52,12 +52,21 @@ def parse(text: str) -> list[Node]:
     stack = [root]
     pos = 0
 
+    pending: list[str] = []  # text since the last span, joined once: += per escape would be quadratic
+
     def add_text(chunk: str) -> None:
-        children = stack[-1].children
-        if children and isinstance(children[-1], str):
-            children[-1] += chunk
-        elif chunk:
-            children.append(chunk)
+        if chunk:
+            pending.append(chunk)
+
+    def flush() -> None:
+        if pending:
+            children = stack[-1].children
+            text = "".join(pending)
+            pending.clear()
+            if children and isinstance(children[-1], str):
+                children[-1] += text
+            else:
+                children.append(text)
 
     for match in _TOKEN.finditer(text):
         add_text(text[pos:match.start()])
@@ -65,7 +74,9 @@ def parse(text: str) -> list[Node]:
         kind = match.lastgroup
         if kind == "esc":
             add_text(match.group("esc"))
-        elif kind == "both":  # "***": close bold and italic together, or open both
+            continue
+        flush()
+        if kind == "both":  # "***": close bold and italic together, or open both
             if {span.kind for span in stack[-2:]} == {"strong", "em"} and len(stack) > 2:
                 del stack[-2:]
             elif stack[-1].kind in ("strong", "em"):
@@ -90,6 +101,8 @@ def parse(text: str) -> list[Node]:
         elif kind == "fn":
             stack[-1].children.append(Span("footnote", ref=match.group("fn")))
         elif kind == "open":
+            if any(span.kind == "link" for span in stack):  # stack depth stays small: no link in a link
+                raise MarkupError("'[' inside link text; a link cannot hold another link")
             span = Span("link")
             stack[-1].children.append(span)
             stack.append(span)
@@ -99,6 +112,7 @@ def parse(text: str) -> list[Node]:
             stack[-1].ref = match.group("close")
             stack.pop()
     add_text(text[pos:])
+    flush()
     if len(stack) > 1:
         marker = {"strong": "**", "em": "*", "link": "["}[stack[-1].kind]
         raise MarkupError(f"'{marker}' is never closed")

@@ -7,6 +7,7 @@ entries, check findings and errors can point back at the source.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -19,6 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .config import guide_slugs  # noqa: F401  (re-exported)
+from .catalogs import printable
 from .errors import SourceError
 from .inline import MarkupError, escape, parse, signature
 
@@ -298,40 +300,182 @@ class _Reader:
         return Block("table", attrs={"header": header, "rows": rows, "aligns": aligns, "line": self.line(opener)})
 
 
+MAX_GUIDE_BYTES = 4 * 1024 * 1024  # a guide is tens of KB; more is the wrong file
+MAX_FIELD_CHARS = 64 * 1024  # one line or front-matter value; bounds the parsers' work per field
+MAX_PROBLEMS = 20  # per file: enough to fix a batch, never a wall of text
+# C0 controls (tab, newline, carriage return aside), DEL and C1 controls: invisible in an editor,
+# undefined in a PDF, and refused by YAML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_WORD_BREAK = re.compile(r"[\s\]]")
+MAX_FOOTNOTE_OPENERS = 8  # in one word; a real line has one per [^label]
+
+
+class SourceErrors(SourceError):
+    """Several problems in one guide; each keeps its own path:line."""
+
+    def __init__(self, errors: list[SourceError]):
+        super().__init__("\n".join(e.message for e in errors), errors[0].path, errors[0].line)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+def _raise_all(problems: list[SourceError]) -> None:
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise SourceErrors(problems[:MAX_PROBLEMS])
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so a bad date is our message, not a constructor's ValueError."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """A value quoted for a message, cut short so one message stays one readable line."""
+    text = printable(str(value).replace("\n", " "))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _yaml_problem(exc: Exception, content: str, first_line: int) -> tuple[str, int]:
+    """What a YAML error means for a front-matter author, and the guide line it is on."""
+    mark = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    problem = printable(getattr(exc, "problem", None) or "unreadable YAML")
+    if problem == "could not find expected ':'" and context is not None:
+        # PyYAML notices the missing colon on the next line; the culprit is where the key started.
+        text = content.splitlines()[context.line] if context.line < len(content.splitlines()) else ""
+        return (f"front matter line '{_shown(text.strip())}' has no ':'; write it as key: value",
+                first_line + context.line)
+    line = first_line + mark.line if mark is not None else first_line
+    return f"front matter is not valid YAML ({problem}); fix the YAML between the --- lines", line
+
+
+def _date(value: object) -> dt.date:
+    """A front-matter date: YYYY-MM-DD, optionally with a time; raises ValueError with the reason."""
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(text):
+        raise ValueError("not an ISO date")
+    if len(text) == 10:
+        return dt.date.fromisoformat(text)
+    return dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+
+
 def _front_matter(token: Token, src_path: str) -> tuple[dict, dict[str, Message]]:
-    """Parse YAML front matter, keeping each field's line."""
+    """Parse YAML front matter, keeping each field's line; every problem is reported, then one raise."""
     first_line = (token.map[0] + 2) if token.map else 2  # the line after the opening ---
+    content = token.content
+
+    def problem(message: str, line: int) -> None:
+        problems.append(SourceError(message, src_path, line))
+
+    problems: list[SourceError] = []
     try:
-        node = yaml.compose(token.content, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(token.content)
+        loader = _FrontMatterLoader(content)
+        try:
+            node = loader.get_single_node()
+            pairs = []
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    line = first_line + key_node.start_mark.line
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        problem("merge keys (<<) are not supported in front matter; write each key on its own line",
+                                line)
+                        continue
+                    if not isinstance(key_node, yaml.ScalarNode):
+                        problem("front matter keys must be plain words such as title:", line)
+                        continue
+                    pairs.append((loader.construct_object(key_node, deep=True), line,
+                                  loader.construct_object(value_node, deep=True)))
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + mark.line if mark else first_line
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SourceError(f"front matter is not valid YAML ({problem}); fix the YAML between the --- lines",
-                          src_path, line) from exc
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        message, line = _yaml_problem(exc, content, first_line)
+        raise SourceError(message, src_path, line) from exc
+    except (ValueError, TypeError, OverflowError) as exc:  # an explicit !!tag the constructor refuses
+        raise SourceError(f"front matter holds a value YAML cannot build ({exc}); remove the !! tag",
+                          src_path, first_line) from exc
+    except RecursionError as exc:
+        raise SourceError("front matter is nested too deeply; use plain key: value lines", src_path,
+                          first_line) from exc
+    if not isinstance(node, yaml.MappingNode):
         raise SourceError("front matter must be a YAML mapping of key: value lines", src_path, first_line)
-    lines = {key.value: first_line + key.start_mark.line for key, _value in node.value}
-    for key in data:
-        if key not in FRONT_MATTER_KEYS:
-            raise SourceError(f"unknown front matter key '{key}'; known keys: {', '.join(FRONT_MATTER_KEYS)}",
-                              src_path, lines.get(key, first_line))
+
+    data: dict = {}
+    lines: dict[str, int] = {}
+    for key, line, value in pairs:
+        if not isinstance(key, str) or key not in FRONT_MATTER_KEYS:
+            problem(f"unknown front matter key '{_shown(key)}'; known keys: {', '.join(FRONT_MATTER_KEYS)}", line)
+            continue
+        if key in lines:
+            problem(f"'{key}' is set twice (lines {lines[key]} and {line}); keep one", line)
+            continue
+        data[key], lines[key] = value, line
+    for key, value in data.items():
+        line = lines[key]
+        if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+            problem(f"'{key}' is {len(value) // 1024} KB, over the {MAX_FIELD_CHARS // 1024} KB limit for one "
+                    "value; shorten it", line)
+        elif key == "version" and value is not None:
+            if not isinstance(value, (str, int)) or isinstance(value, bool):
+                problem(f"version must be text in quotes, e.g. version: \"{_shown(value)}\"", line)
+        elif key == "date" and value is not None:
+            try:
+                data[key] = _date(value)
+            except ValueError as exc:
+                reason = "" if str(exc) == "not an ISO date" else f" ({exc})"
+                kind = "not an ISO date" if not reason else "not a real date"
+                problem(f"date '{_shown(value)}' is {kind}{reason}; write it as YYYY-MM-DD, e.g. 2026-11-01",
+                        line)
+        elif value is None or (isinstance(value, str) and not value.strip()):
+            problem(f"'{key}' is empty; write a value after '{key}:'"
+                    + ("" if key in REQUIRED_KEYS else " or delete the line"), line)
+        elif not isinstance(value, str):
+            problem(f"'{key}' must be text, not {_shown(value)}; put it in quotes", line)
     for key in REQUIRED_KEYS:
-        if not data.get(key):
-            raise SourceError(f"front matter needs a '{key}'", src_path, first_line)
-    if "version" in data and not isinstance(data["version"], (str, int)):
-        raise SourceError(f"version must be text in quotes, e.g. version: \"{data['version']}\"", src_path,
-                          lines["version"])
-    if "date" in data and not isinstance(data["date"], dt.date):
-        raise SourceError(f"date '{data['date']}' is not an ISO date like 2026-11-01", src_path, lines["date"])
+        if key not in data:
+            problem(f"front matter needs a '{key}'; add a line '{key}: ...'", first_line - 1)
+    problems.sort(key=lambda error: error.line or 0)
+    _raise_all(problems)
     messages = {}
     for key in TRANSLATABLE_KEYS:
-        if key in data:
-            if not isinstance(data[key], str):
-                raise SourceError(f"'{key}' must be text", src_path, lines[key])
+        if isinstance(data.get(key), str) and data[key].strip():
             messages[key] = Message(escape(data[key].strip()), lines[key], f"Front matter: {key}")
     return data, messages
+
+
+def _text_problems(text: str, src_path: str) -> list[SourceError]:
+    """Characters and line lengths no later stage should have to cope with."""
+    problems: list[SourceError] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_FIELD_CHARS:
+            problems.append(SourceError(f"line is {len(line) // 1024} KB long, over the {MAX_FIELD_CHARS // 1024} "
+                                        "KB limit for one line; split it into paragraphs", src_path, number))
+        # markdown-it's footnote rule scans from every "[^" to the next space or "]": many openers in one
+        # word make that quadratic (a minute for one 40 KB line), so refuse them before parsing.
+        crowded = max((word.count("[^") for word in _WORD_BREAK.split(line)), default=0) if "[^" in line else 0
+        if crowded > MAX_FOOTNOTE_OPENERS:
+            problems.append(SourceError(f"{crowded} footnote openers '[^' without a closing ']'; write each "
+                                        "footnote reference as [^label]", src_path, number))
+        control = _CONTROL.search(line)
+        if control:
+            code = ord(control.group())
+            problems.append(SourceError(f"invisible control character U+{code:04X} at column {control.start() + 1}; "
+                                        "delete it", src_path, number))
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    return problems
 
 
 def read_guide(project_dir: Path, slug: str) -> Guide:
@@ -341,13 +485,24 @@ def read_guide(project_dir: Path, slug: str) -> Guide:
     if not abs_path.is_file():
         raise SourceError("guide folder has no guide.md; add one or move the folder out of guides/",
                           src_path, 1)
+    size = abs_path.stat().st_size
+    if size > MAX_GUIDE_BYTES:
+        raise SourceError(f"guide is {size // 2**20} MB, over the {MAX_GUIDE_BYTES // 2**20} MB limit; "
+                          "is this the right file?", src_path, 1)
+    data = abs_path.read_bytes()
     try:
-        text = abs_path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = abs_path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise SourceError("not valid UTF-8; save the file as UTF-8", src_path, line) from exc
+    text = text.removeprefix("\ufeff")  # a byte-order mark some Windows editors add
+    _raise_all(_text_problems(text, src_path))
     tokens = _markdown().parse(text)
     if not tokens or tokens[0].type != "front_matter":
+        first = text.split("\n", 1)[0].rstrip()
+        if first == "---":
+            raise SourceError("front matter is not closed; add a '---' line after its last key: value line",
+                              src_path, 1)
         raise SourceError("missing front matter; start the file with --- and a 'title:' line", src_path, 1)
     meta, meta_messages = _front_matter(tokens[0], src_path)
     reader = _Reader(tokens[1:], src_path, abs_path.parent)
