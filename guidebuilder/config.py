@@ -257,8 +257,10 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
     except tomllib.TOMLDecodeError as exc:
         # tomllib gives the place only inside its message (Python 3.14 adds exc.lineno).
         at = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
-        if at is None:
-            raise ConfigError(f"{exc}; fix the TOML syntax", CONFIG_NAME) from exc
+        if at is None:  # "(at end of document)": the file stops inside a string, table header or key
+            problem = re.sub(r" \(at end of document\)$", "", str(exc))
+            raise ConfigError(f"{problem[:1].lower()}{problem[1:]} at the end of the file; fix the TOML syntax",
+                              CONFIG_NAME, max(1, len(text.splitlines()))) from exc
         problem = str(exc)[:at.start()]
         raise ConfigError(f"{problem[:1].lower()}{problem[1:]} at column {at.group(2)}; fix the TOML syntax",
                           CONFIG_NAME, int(at.group(1))) from exc
