@@ -143,3 +143,8 @@ def test_an_empty_language_list_is_a_project_in_its_source_language(project, cli
     assert (result.code, result.stderr) == (0, "")
     result = cli("update", cwd=project)
     assert (result.code, result.stderr, result.stdout) == (0, "", "0 catalogs up to date\n")
+
+
+def test_a_file_that_ends_inside_a_string_names_its_last_line(project, cli):
+    stderr = _refused(project, cli, '[project]\nsource_language = "en')
+    assert stderr == "error: guidebuilder.toml:2: unterminated string at the end of the file; fix the TOML syntax\n"
