@@ -14,7 +14,6 @@ import polib
 
 from .catalogs import msgstr_line, read_catalog, source_words
 from .config import Project
-from .extract import _role
 from .source import Message
 
 
@@ -63,7 +62,7 @@ class Translation:
         """The text to print for a message."""
         if self.catalog is None:
             return Resolved(message.text, True, "source")
-        entry = self.entries.get((None, message.text)) or self.entries.get((_role(message), message.text))
+        entry = self.entries.get((None, message.text)) or self.entries.get((message.role.context, message.text))
         line = self.lines.get(id(entry)) if entry is not None else None
         if entry is None or not entry.msgstr:
             return Resolved(message.text, False, "untranslated", line)
