@@ -11,10 +11,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import traceback
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from .catalogs import atomic_write
 from .config import Project
@@ -57,7 +57,7 @@ def run_guarded(run: Callable[..., LanguageResult], project: Project, spec: JobS
     """Run one job, turning any exception into a failed result (in the worker, where its traceback is)."""
     try:
         return Finished(spec, run(project, spec, options, kinds))
-    except Exception as exc:  # one language failing never stops the others
+    except Exception as exc:  # noqa: BLE001  one language failing never stops the others
         trace = "" if isinstance(exc, GuideError) else "".join(traceback.format_exception(exc))
         return Finished(spec, _failed(spec, describe(exc)), trace)
 
@@ -83,7 +83,7 @@ def run_jobs(project: Project, jobs: list[JobSpec], options: BuildOptions, kinds
             spec = futures[future]
             try:
                 yield future.result()
-            except Exception as exc:  # the worker itself died (killed, out of memory)
+            except Exception as exc:  # noqa: BLE001  the worker itself died (killed, out of memory)
                 yield Finished(spec, _failed(spec, describe(exc)), "".join(traceback.format_exception(exc)))
 
 

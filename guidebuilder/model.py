@@ -38,7 +38,7 @@ class Output:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Output":
+    def from_dict(cls, data: dict) -> Output:
         """The inverse of to_dict."""
         return cls(**data)
 
@@ -106,7 +106,7 @@ class LanguageResult:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict, **override) -> "LanguageResult":
+    def from_dict(cls, data: dict, **override) -> LanguageResult:
         """The inverse of to_dict; keys it omitted take override or their defaults."""
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}

@@ -7,8 +7,8 @@ build and write nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from .model import RUN_ONLY, LanguageResult, Status
 from .policy import Decision, Fail, Publish, Skip
@@ -107,6 +107,7 @@ def remembered_result(state: dict, slug: str, lang: str) -> LanguageResult | Non
     if record:
         return LanguageResult.from_dict({"slug": slug, **record})
     decided = state.get("decisions", {}).get(f"{slug}/{lang}")
-    if decided and decided.get("status") in (Status.SKIPPED.value, Status.FAILED.value):
-        return decided_result(slug, lang, decided["dir"], _decision(decided))
+    decision = _decision(decided) if decided and decided.get("status") in _KINDS else None
+    if isinstance(decision, (Skip, Fail)):
+        return decided_result(slug, lang, decided["dir"], decision)
     return None

@@ -6,14 +6,16 @@ the guide translated, the threshold); it reads no file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence, Union
+from typing import Protocol
 
 
 class Finding(Protocol):
     """What policy needs of a check finding (check.Finding has it)."""
 
-    severity: str
+    @property
+    def severity(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class Fail:
     coverage: float = 0.0
 
 
-Decision = Union[Publish, Skip, Fail]
+Decision = Publish | Skip | Fail
 
 
 def decide(findings: Sequence[Finding], coverage: float, threshold: float, is_source: bool = False,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from . import Job, Made
 
@@ -25,8 +26,8 @@ class PdfGuide:
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Render the print page, then typeset it, setting wide tables smaller until they fit."""
         from ..fonts import face_css
-        from ..pdf import write_pdf
         from ..pagestyle import drawn_chars, page_css, subset_faces
+        from ..pdf import write_pdf
         from ..render import PageLinks, render_page
 
         guide, facts, project = job.guide, job.facts, job.project
