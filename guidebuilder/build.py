@@ -30,7 +30,7 @@ from .policy import Decision, Fail, decide
 from .site import whole_site, write_site
 from .source import Guide, read_guide
 from .state import STATE_DIR, BuildOptions, harfbuzz_subset_warning, last_build_record, load_state
-from .translate import load_translation
+from .translate import Translation, load_translation
 
 Progress = Callable[[str, "LanguageResult | None"], None]
 
@@ -43,13 +43,13 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
     kinds = outputs.selected(options.formats)
     langs = options.langs or project.all_languages()
     state = load_state(options.out_dir)
-    plan, decisions = plan_build(project, slugs, langs, options, state, report)
+    plan, decisions, loaded = plan_build(project, slugs, langs, options, state, report)
     if progress:
         progress("start", None)
         for result in plan.known.values():
             progress("done", result)
     finished: list[Finished] = []
-    for done in run_jobs(project, plan.jobs, options, kinds, build_one):
+    for done in run_jobs(project, plan.jobs, options, kinds, build_one, loaded):
         finished.append(done)
         if progress:
             progress("done", done.result)
@@ -68,13 +68,15 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
 
 
 def plan_build(project: Project, slugs: list[str], langs: list[str], options: BuildOptions, state: dict,
-               report: BuildReport) -> tuple[Plan, dict[str, dict]]:
+               report: BuildReport) -> tuple[Plan, dict[str, dict], dict[tuple[str, str], Translation]]:
     """Read each guide, decide every language (or recall the decision), and plan the jobs.
 
-    Returns the plan and the decisions as the state file keeps them.
+    Returns the plan, the decisions as the state file keeps them, and the catalogs
+    the decisions loaded, for the jobs to render with.
     """
     plan = Plan()
     records: dict[str, dict] = dict(state.get("decisions", {}))
+    loaded: dict[tuple[str, str], Translation] = {}
     for slug in slugs:
         try:
             guide = read_guide(project.root, slug)
@@ -89,8 +91,12 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
         directions: dict[str, str] = {}
         for lang in project.all_languages():  # every language's decision shapes the language menus
             key = job_key(project, slug, lang, [options.include_fuzzy])
-            decisions[lang] = remembered(state, slug, lang, key, options.force) or gather_decision(
-                project, guide, lang, options)
+            decision = remembered(state, slug, lang, key, options.force)
+            if decision is None:
+                decision, translation = gather_decision(project, guide, lang, options)
+                if translation is not None:
+                    loaded[(slug, lang)] = translation
+            decisions[lang] = decision
             directions[lang] = facts_for(lang).direction
             records[f"{slug}/{lang}"] = decision_record(key, decisions[lang], directions[lang])
         menu = list(published(decisions))
@@ -101,25 +107,30 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
                                 lambda rel: (options.out_dir / rel).is_file(), options.force)
         plan.jobs += guide_plan.jobs
         plan.known.update(guide_plan.known)
-    return plan, records
+    jobs = {(spec.slug, spec.lang) for spec in plan.jobs}
+    return plan, records, {name: translation for name, translation in loaded.items() if name in jobs}
 
 
-def gather_decision(project: Project, guide: Guide, lang: str, options: BuildOptions) -> Decision:
-    """Gather what the policy needs for one language (check findings, coverage) and decide."""
+def gather_decision(project: Project, guide: Guide, lang: str,
+                    options: BuildOptions) -> tuple[Decision, Translation | None]:
+    """Gather what the policy needs for one language (check findings, coverage) and decide.
+
+    Returns the decision and the loaded catalog, which the page is then rendered from.
+    """
     try:
         facts_for(lang, project)  # a language no bundled font covers fails here, with what to do
     except GuideError as exc:
-        return Fail(str(exc))
+        return Fail(str(exc)), None
     findings = check_language(project, guide.slug, lang, options.include_fuzzy)
     findings += check_chrome(project, lang, options.include_fuzzy)  # the page's interface text
-    coverage, unreadable = 0.0, ""
+    translation, coverage, unreadable = None, 0.0, ""
     try:
         translation = load_translation(project, guide.slug, lang, options.include_fuzzy)
         coverage = translation.coverage_of(guide.messages())
     except GuideError as exc:
         unreadable = str(exc)
     return decide(findings, coverage, project.min_coverage_for(guide.slug), lang == project.source_language,
-                  unreadable)
+                  unreadable), translation
 
 
 def next_state(project: Project, slugs: list[str], options: BuildOptions, state: dict, finished: list[Finished],

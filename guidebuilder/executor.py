@@ -25,6 +25,7 @@ from .model import LanguageResult, Status
 from .outputs import OutputKind
 from .planner import JobSpec
 from .state import STATE_DIR, BuildOptions
+from .translate import Translation
 
 ERRORS_LOG = "errors.log"
 
@@ -53,10 +54,10 @@ def describe(exc: BaseException) -> str:
 
 
 def run_guarded(run: Callable[..., LanguageResult], project: Project, spec: JobSpec, options: BuildOptions,
-                kinds: list[OutputKind]) -> Finished:
+                kinds: list[OutputKind], translation: Translation | None = None) -> Finished:
     """Run one job, turning any exception into a failed result (in the worker, where its traceback is)."""
     try:
-        return Finished(spec, run(project, spec, options, kinds))
+        return Finished(spec, run(project, spec, options, kinds, translation))
     except Exception as exc:  # noqa: BLE001  one language failing never stops the others
         trace = "" if isinstance(exc, GuideError) else "".join(traceback.format_exception(exc))
         return Finished(spec, _failed(spec, describe(exc)), trace)
@@ -67,18 +68,24 @@ def _failed(spec: JobSpec, reason: str) -> LanguageResult:
 
 
 def run_jobs(project: Project, jobs: list[JobSpec], options: BuildOptions, kinds: list[OutputKind],
-             run: Callable[..., LanguageResult]) -> Iterator[Finished]:
-    """Run run(project, spec, options, kinds) for each job; yields each as it finishes."""
+             run: Callable[..., LanguageResult],
+             loaded: dict[tuple[str, str], Translation] | None = None) -> Iterator[Finished]:
+    """Run run(project, spec, options, kinds, translation) for each job; yields each as it finishes.
+
+    loaded holds the catalogs the build already read, by (slug, lang); a job without one reads its own.
+    """
+    loaded = loaded or {}
     workers = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
     if workers == 1:
         isolate_fontconfig(options.out_dir / STATE_DIR)
         for spec in jobs:
-            yield run_guarded(run, project, spec, options, kinds)
+            yield run_guarded(run, project, spec, options, kinds, loaded.get((spec.slug, spec.lang)))
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=isolate_fontconfig,
                              initargs=(options.out_dir / STATE_DIR,)) as pool:
-        futures = {pool.submit(run_guarded, run, project, spec, options, kinds): spec for spec in jobs}
+        futures = {pool.submit(run_guarded, run, project, spec, options, kinds, loaded.get((spec.slug, spec.lang))): spec
+                   for spec in jobs}
         for future in as_completed(futures):
             spec = futures[future]
             try:

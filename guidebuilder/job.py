@@ -19,23 +19,26 @@ from .outputs import Job, Made, OutputKind
 from .planner import JobSpec
 from .source import read_guide
 from .state import STATE_DIR, BuildOptions
-from .translate import load_translation
+from .translate import Translation, load_translation
 
 
-def load_job(project: Project, spec: JobSpec, options: BuildOptions) -> Job:
-    """Read the guide, its catalog and the page chrome of one language."""
+def load_job(project: Project, spec: JobSpec, options: BuildOptions, translation: Translation | None = None) -> Job:
+    """Read the guide and the page chrome of one language, and its catalog unless the build has read it."""
+    if translation is None:
+        translation = load_translation(project, spec.slug, spec.lang, options.include_fuzzy)
     return Job(project=project, guide=read_guide(project.root, spec.slug), lang=spec.lang,
                facts=facts_for(spec.lang, project), source_facts=facts_for(project.source_language, project),
-               translation=load_translation(project, spec.slug, spec.lang, options.include_fuzzy),
+               translation=translation,
                chrome=load_chrome(project, spec.lang, options.include_fuzzy), published=spec.published,
                options=options, font_cache=cache_root() / "fonts")
 
 
-def build_one(project: Project, spec: JobSpec, options: BuildOptions, kinds: list[OutputKind]) -> LanguageResult:
-    """Build one guide in one language into every selected kind of output."""
+def build_one(project: Project, spec: JobSpec, options: BuildOptions, kinds: list[OutputKind],
+              translation: Translation | None = None) -> LanguageResult:
+    """Build one guide in one language into every selected kind of output (from translation, when loaded)."""
     started = time.monotonic()
     isolate_fontconfig(options.out_dir / STATE_DIR)
-    job = load_job(project, spec, options)
+    job = load_job(project, spec, options, translation)
     made: dict[str, Made] = {}
     for kind in kinds:
         made[kind.name] = kind.build(job, made)

@@ -122,7 +122,7 @@ def test_an_unexpected_exception_names_its_type_and_guidebuilder_line(tmp_path):
     spec = JobSpec("g", "bn", ("bn",), "k", 1.0)
     broken = {"decisions": {"g/bn": {"key": "k", "status": "published"}}}  # no coverage
 
-    def run(project, spec, options, kinds):
+    def run(project, spec, options, kinds, translation):
         remembered(broken, "g", "bn", "k", False)
 
     done = run_guarded(run, None, spec, None, [])
@@ -136,7 +136,7 @@ def test_an_unexpected_exception_names_its_type_and_guidebuilder_line(tmp_path):
 
 
 def test_a_guide_error_is_reported_as_it_is_without_a_traceback(tmp_path):
-    def run(project, spec, options, kinds):
+    def run(project, spec, options, kinds, translation):
         raise CatalogError("bad header; fix it", "locales/bn/LC_MESSAGES/g.po", 3)
 
     done = run_guarded(run, None, JobSpec("g", "bn", ("bn",), "k", 1.0), None, [])
