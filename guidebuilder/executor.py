@@ -28,6 +28,7 @@ from .state import STATE_DIR, BuildOptions
 from .translate import Translation
 
 ERRORS_LOG = "errors.log"
+PACKAGE_PARENT = Path(__file__).resolve().parent.parent  # frames under it are guidebuilder's own
 
 
 @dataclass
@@ -44,12 +45,10 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, GuideError):
         return str(exc)
     line = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    frames = traceback.extract_tb(exc.__traceback__)
-    ours = [f for f in frames if f"{os.sep}guidebuilder{os.sep}" in f.filename]
-    if ours:
-        where = ours[-1]
-        path = where.filename[where.filename.rindex(f"{os.sep}guidebuilder{os.sep}") + 1:].replace(os.sep, "/")
-        line += f" ({path}:{where.lineno})"
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(PACKAGE_PARENT / "guidebuilder"):
+            return f"{line} ({path.relative_to(PACKAGE_PARENT).as_posix()}:{frame.lineno})"
     return line
 
 

@@ -71,26 +71,31 @@ class LanguageResult:
 
     @property
     def html(self) -> str | None:
+        """The web page's path, when there is one."""
         found = self.output("html")
         return found.path if found else None
 
     @property
     def pdf(self) -> str | None:
+        """The PDF's path, when there is one."""
         found = self.output("pdf")
         return found.path if found else None
 
     @property
     def pdf_pages(self) -> int | None:
+        """The PDF's page count."""
         found = self.output("pdf")
         return found.pages if found else None
 
     @property
     def pdf_bytes(self) -> int | None:
+        """The PDF's size in bytes."""
         found = self.output("pdf")
         return found.bytes if found else None
 
     @property
     def sha256(self) -> str | None:
+        """The PDF's checksum."""
         found = self.output("pdf")
         return found.sha256 if found else None
 

@@ -45,7 +45,22 @@ class Job:
 
     @property
     def paper(self) -> str:
+        """The paper size: --paper, else the project's."""
         return self.options.paper or self.project.paper
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        """The page's font stack: the language's families, then the source language's."""
+        from ..fonts import facts_families
+
+        return facts_families(self.facts, self.source_facts)
+
+    def language_menu(self) -> list[tuple[str, str, str, str]]:
+        """(tag, native name, href, direction) of every published language, for the page's language menu."""
+        from ..locales import facts_for
+
+        return [(other.bcp47, other.native_name, f"../{code}/index.html", other.direction)
+                for code, other in ((code, facts_for(code, self.project)) for code in self.published)]
 
     def rel(self, path: Path) -> str:
         """A path in the build folder as the manifest writes it."""

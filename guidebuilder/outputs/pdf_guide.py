@@ -31,10 +31,10 @@ class PdfGuide:
         from ..render import PageLinks, render_page
 
         guide, facts, project = job.guide, job.facts, job.project
-        links = PageLinks(_languages(job))
+        links = PageLinks(job.language_menu())
         draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
                                job.options.proof, job.chrome)
-        faces = subset_faces(project, _families(job), drawn_chars(draft, facts), None, job.font_cache)
+        faces = subset_faces(project, job.families, drawn_chars(draft, facts), None, job.font_cache)
         css = page_css(project, job.lang, project.source_language,
                        face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), job.paper, "print")
 
@@ -52,20 +52,6 @@ class PdfGuide:
         output = job.output(self.name, path, pdf.data, pages=pdf.pages, width_pt=pdf.width_pt,
                             height_pt=pdf.height_pt)
         return Made(output, [(path, pdf.data)], warnings)
-
-
-def _languages(job: Job) -> list[tuple[str, str, str, str]]:
-    """The language menu: (tag, native name, href, direction) of every published language."""
-    from ..locales import facts_for
-
-    return [(other.bcp47, other.native_name, f"../{code}/index.html", other.direction)
-            for code, other in ((code, facts_for(code, job.project)) for code in job.published)]
-
-
-def _families(job: Job) -> tuple[str, ...]:
-    from ..fonts import facts_families
-
-    return facts_families(job.facts, job.source_facts)
 
 
 def _typeset_fitting_tables(typeset: Callable[[str], PdfResult]) -> PdfResult:

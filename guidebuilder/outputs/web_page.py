@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import Job, Made
-from .pdf_guide import _families, _languages, pdf_path
+from .pdf_guide import pdf_path
 
 
 class WebPage:
@@ -22,10 +22,10 @@ class WebPage:
         pdf = made.get("pdf")
         pdf_file = pdf_path(job)
         pdf_bytes = pdf.output.bytes if pdf else (pdf_file.stat().st_size if pdf_file.is_file() else None)
-        links = PageLinks(_languages(job), pdf_file.name if pdf_bytes else None, pdf_bytes)
+        links = PageLinks(job.language_menu(), pdf_file.name if pdf_bytes else None, pdf_bytes)
         draft, renderer = render_page(guide, job.translation, facts, job.source_facts, "web", "", links,
                                       job.options.proof, job.chrome)
-        families = _families(job)
+        families = job.families
         # Without fallback blocks the page draws in its own stack only (see subset_faces).
         faces = subset_faces(project, families, drawn_chars(draft, facts), "woff2", job.font_cache,
                              first_match=not renderer.fallbacks)
