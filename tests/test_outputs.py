@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,20 @@ from guidebuilder.config import load_project
 from guidebuilder.errors import GuideError
 from guidebuilder.outputs import Job, Made, register, selected, unregister
 from guidebuilder.state import BuildOptions
+
+
+@pytest.fixture(autouse=True)
+def own_fontconfig():
+    """build() in this process points fontconfig at the build's font-less configuration; undo it for later tests.
+
+    A browser started by a later test would inherit it and fail to load every web font.
+    """
+    before = os.environ.get("FONTCONFIG_FILE")
+    yield
+    if before is None:
+        os.environ.pop("FONTCONFIG_FILE", None)
+    else:
+        os.environ["FONTCONFIG_FILE"] = before
 
 
 class TitleText:
