@@ -143,7 +143,7 @@ def peer_pages(project: Path) -> dict[tuple[str, str], Path]:
 
     The files sit in their guide's folder, where their images are.
     """
-    from guidebuilder.build import _css
+    from guidebuilder.pagestyle import page_css
     from guidebuilder.config import load_project
     from guidebuilder.render import PageLinks, render_page
     from guidebuilder.source import guide_slugs, read_guide
@@ -156,7 +156,7 @@ def peer_pages(project: Path) -> dict[tuple[str, str], Path]:
             continue
         guide = read_guide(proj.root, slug)
         for lang in proj.all_languages():
-            css = _css(proj, lang, proj.source_language, "", proj.paper, "print")
+            css = page_css(proj, lang, proj.source_language, "", proj.paper, "print")
             html, _ = render_page(guide, load_translation(proj, slug, lang), proj.source_language, "print", css,
                                   PageLinks([]))
             path = guide.abs_dir / f"peer-{lang}.html"

@@ -15,6 +15,7 @@ from rich.table import Table
 from .config import Project, guide_slugs
 from .config import load_project as read_project
 from .errors import GuideError
+from .outputs import selected as selected_kinds
 from .state import BuildOptions
 
 # Stage modules are imported inside the commands: a build with nothing to do
@@ -253,9 +254,7 @@ def build_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
     try:
         proj = load_project(project)
         formats = tuple(format or ("pdf", "html"))
-        for f in formats:
-            if f not in ("pdf", "html"):
-                raise GuideError(f"--format must be pdf or html, not '{f}'")
+        selected_kinds(formats)  # refuses an unknown format before anything is read
         if paper not in (None, "letter", "a4"):
             raise GuideError(f"--paper must be letter or a4, not '{paper}'")
         langs = list(lang) if lang else None

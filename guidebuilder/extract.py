@@ -10,25 +10,7 @@ import polib
 
 from .catalogs import DATE_FORMAT, atomic_write, format_catalog, new_template
 from .config import Project
-from .source import Guide, Message, read_guide
-
-# Roles whose identical texts may need different translations (msgctxt).
-ROLE_OF_COMMENT = {
-    "Heading": "heading",
-    "Table header": "table header",
-    "Table cell": "table cell",
-    "Image description": "alt text",
-    "Front matter": "front matter",
-    "Callout box title": "callout title",
-}
-
-
-def _role(message: Message) -> str:
-    for prefix, role in ROLE_OF_COMMENT.items():
-        if message.comment.startswith(prefix):
-            return role
-    return "text"
-
+from .source import Guide, Role, read_guide
 
 def creation_date() -> str:
     """POT-Creation-Date: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
@@ -41,9 +23,9 @@ def creation_date() -> str:
 def build_template(guide: Guide, created: str) -> polib.POFile:
     """The template catalog of one guide, entries in document order."""
     messages = guide.messages()
-    roles: dict[str, set[str]] = {}
+    roles: dict[str, set[Role]] = {}
     for message in messages:
-        roles.setdefault(message.text, set()).add(_role(message))
+        roles.setdefault(message.text, set()).add(message.role)
     title = guide.meta.get("title", guide.slug)
     pot = new_template(f"Translation template for the guide \"{title}\" ({guide.slug}).\n"
                        f"This file is distributed under the same license as the guide"
@@ -52,7 +34,7 @@ def build_template(guide: Guide, created: str) -> polib.POFile:
                        str(guide.meta.get("contact", "")), created)
     entries: dict[tuple[str | None, str], polib.POEntry] = {}
     for message in messages:
-        context = _role(message) if len(roles[message.text]) > 1 else None
+        context = message.role.context if len(roles[message.text]) > 1 else None
         key = (context, message.text)
         occurrence = (guide.src_path, str(message.line))
         if key in entries:

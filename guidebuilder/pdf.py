@@ -80,6 +80,8 @@ class PdfResult:
     pages: int
     refused: list[str]
     wide_tables: list[WideTable] = field(default_factory=list)
+    width_pt: float | None = None  # of the first page
+    height_pt: float | None = None
 
 
 def wide_tables(document) -> list[WideTable]:
@@ -127,7 +129,9 @@ def write_pdf(html: str, base_dir: Path, allowed_roots: list[Path], identifier: 
                                   pdf_variant="pdf/ua-1")  # tagged, with PDF/UA metadata
     except Exception as exc:  # WeasyPrint raises many types; the build reports one
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
-    return PdfResult(data, len(document.pages), log.refused, wide)
+    first = document.pages[0] if document.pages else None
+    size = (round(first.width * 0.75, 2), round(first.height * 0.75, 2)) if first else (None, None)  # CSS px -> pt
+    return PdfResult(data, len(document.pages), log.refused, wide, *size)
 
 
 # The smallest type a table is set in to fit the page (7.5 pt, in CSS px).

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -30,6 +31,26 @@ REQUIRED_KEYS = ("title",)
 CALLOUT = "callout"
 
 
+class Role(Enum):
+    """What a message is in the guide; identical texts of different roles may need different translations.
+
+    The value is the catalog's msgctxt when texts of two roles collide; comment
+    starts the translator comment of a message of that role.
+    """
+
+    TEXT = ("text", "Paragraph")
+    HEADING = ("heading", "Heading")
+    TABLE_HEADER = ("table header", "Table header")
+    TABLE_CELL = ("table cell", "Table cell")
+    ALT_TEXT = ("alt text", "Image description (alt text)")
+    FRONT_MATTER = ("front matter", "Front matter")
+    CALLOUT_TITLE = ("callout title", "Callout box title")
+
+    def __init__(self, context: str, comment: str):
+        self.context = context
+        self.comment = comment
+
+
 @dataclass
 class Message:
     """One translatable unit: the msgid, where it came from and what it is."""
@@ -39,6 +60,7 @@ class Message:
     comment: str
     links: list[str] = field(default_factory=list)
     context: str | None = None
+    role: Role = Role.TEXT
 
 
 @dataclass
@@ -87,7 +109,7 @@ def _markdown() -> MarkdownIt:
     return md.use(front_matter_plugin).use(footnote_plugin).use(container_plugin, CALLOUT)
 
 
-def _inline_message(token: Token, line: int, comment: str) -> Message:
+def _inline_message(token: Token, line: int, comment: str, role: Role = Role.TEXT) -> Message:
     """Serialise an inline token's children into the msgid form of guidebuilder.inline."""
     parts: list[str] = []
     links: list[str] = []
@@ -120,7 +142,7 @@ def _inline_message(token: Token, line: int, comment: str) -> Message:
         else:
             parts.append(escape(child.content))
     text = "".join(parts).strip()
-    return Message(text=text, line=line, comment=translator_comment(comment, text), links=links)
+    return Message(text=text, line=line, comment=translator_comment(comment, text), links=links, role=role)
 
 
 def translator_comment(what: str, text: str) -> str:
@@ -192,10 +214,10 @@ class _Reader:
                 out.append(block)
         return out
 
-    def inline_after(self, opener: Token, comment: str) -> Message:
+    def inline_after(self, opener: Token, comment: str, role: Role = Role.TEXT) -> Message:
         """Message of the inline token that follows opener; skips to its closer."""
         inline = self.tokens[self.pos + 1]
-        message = _inline_message(inline, self.line(opener) or self.line(inline), comment)
+        message = _inline_message(inline, self.line(opener) or self.line(inline), comment, role)
         self.pos += 2  # opener, inline
         while self.tokens[self.pos].type == "footnote_anchor":
             self.pos += 1
@@ -206,21 +228,22 @@ class _Reader:
         kind = token.type
         if kind == "heading_open":
             level = int(token.tag[1])
-            return Block("heading", self.inline_after(token, f"Heading level {level}"), attrs={"level": level})
+            return Block("heading", self.inline_after(token, f"{Role.HEADING.comment} level {level}", Role.HEADING),
+                         attrs={"level": level})
         if kind == "paragraph_open":
             inline = self.tokens[self.pos + 1]
             children = inline.children or []
             if len(children) == 1 and children[0].type == "image":
                 image = children[0]
                 alt = Token("inline", "", 0, children=image.children or [])
-                message = _inline_message(alt, self.line(token), "Image description (alt text)")
+                message = _inline_message(alt, self.line(token), Role.ALT_TEXT.comment, Role.ALT_TEXT)
                 if not message.text:
                     raise SourceError("image has no description; write one for screen readers: ![what it shows](...)",
                                       self.src_path, self.line(token))
                 self.pos += 3
                 src = _safe_image(str(image.attrGet("src") or ""), self.guide_dir, self.src_path, self.line(token))
                 return Block("image", message, attrs={"src": src})
-            label = f"{where}paragraph" if where else "Paragraph"
+            label = f"{where}paragraph" if where else Role.TEXT.comment
             return Block("paragraph", self.inline_after(token, label[:1].upper() + label[1:]))
         if kind in ("bullet_list_open", "ordered_list_open"):
             ordered = kind == "ordered_list_open"
@@ -244,7 +267,8 @@ class _Reader:
             title_text = token.info.strip()[len(CALLOUT):].strip()
             title = None
             if title_text:
-                title = Message(escape(title_text), self.line(token), "Callout box title")
+                title = Message(escape(title_text), self.line(token), Role.CALLOUT_TITLE.comment,
+                                role=Role.CALLOUT_TITLE)
             self.pos += 1
             children = self.blocks(until=f"container_{CALLOUT}_close", where="callout box ")
             return Block("callout", title, children=children)
@@ -291,8 +315,8 @@ class _Reader:
                 style = str(token.attrGet("style") or "")
                 if in_head:
                     aligns.append(style.replace("text-align:", "").strip())
-                comment = "Table header" if in_head else "Table cell"
-                cell = _inline_message(self.tokens[self.pos + 1], row_line, comment)
+                role = Role.TABLE_HEADER if in_head else Role.TABLE_CELL
+                cell = _inline_message(self.tokens[self.pos + 1], row_line, role.comment, role)
                 (header if in_head else rows[-1]).append(cell if cell.text else None)  # an empty cell
                 self.pos += 2
             self.pos += 1
@@ -451,7 +475,8 @@ def _front_matter(token: Token, src_path: str) -> tuple[dict, dict[str, Message]
     messages = {}
     for key in TRANSLATABLE_KEYS:
         if isinstance(data.get(key), str) and data[key].strip():
-            messages[key] = Message(escape(data[key].strip()), lines[key], f"Front matter: {key}")
+            messages[key] = Message(escape(data[key].strip()), lines[key], f"{Role.FRONT_MATTER.comment}: {key}",
+                                    role=Role.FRONT_MATTER)
     return data, messages
 
 

@@ -14,7 +14,6 @@ import polib
 
 from .catalogs import msgstr_line, read_catalog, source_words
 from .config import Project
-from .extract import _role
 from .source import Message
 
 
@@ -39,12 +38,12 @@ class Translation:
         self.include_fuzzy = include_fuzzy
         self.url_map: dict[str, str] = {}  # source URL -> this language's page
         self.entries: dict[tuple[str | None, str], polib.POEntry] = {}
-        self.lines: dict[int, int] = {}  # id(entry) -> its msgstr line
+        self.lines: dict[tuple[str | None, str], int] = {}  # (msgctxt, msgid) -> its msgstr line
         if catalog is not None:
             for entry in catalog:
                 if not entry.obsolete:
                     self.entries[(entry.msgctxt, entry.msgid)] = entry
-                    self.lines[id(entry)] = msgstr_line(lines or [], entry)
+                    self.lines[(entry.msgctxt, entry.msgid)] = msgstr_line(lines or [], entry)
 
     @property
     def is_source(self) -> bool:
@@ -63,8 +62,8 @@ class Translation:
         """The text to print for a message."""
         if self.catalog is None:
             return Resolved(message.text, True, "source")
-        entry = self.entries.get((None, message.text)) or self.entries.get((_role(message), message.text))
-        line = self.lines.get(id(entry)) if entry is not None else None
+        entry = self.entries.get((None, message.text)) or self.entries.get((message.role.context, message.text))
+        line = self.lines.get((entry.msgctxt, entry.msgid)) if entry is not None else None
         if entry is None or not entry.msgstr:
             return Resolved(message.text, False, "untranslated", line)
         if "fuzzy" in entry.flags:

@@ -1,0 +1,104 @@
+"""Executor: runs the planned jobs, in worker processes when there are several.
+
+One language failing never stops the others. A GuideError says what to fix
+and is reported as it is; any other exception is a bug: its one-line summary
+names the exception and the guidebuilder line it came from, and its whole
+traceback goes to build/.guidebuilder/errors.log.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogs import atomic_write
+from .config import Project
+from .errors import GuideError
+from .fonts import isolate_fontconfig
+from .locales import facts_for
+from .model import LanguageResult, Status
+from .outputs import OutputKind
+from .planner import JobSpec
+from .state import STATE_DIR, BuildOptions
+from .translate import Translation
+
+ERRORS_LOG = "errors.log"
+PACKAGE_PARENT = Path(__file__).resolve().parent.parent  # frames under it are guidebuilder's own
+
+
+@dataclass
+class Finished:
+    """A job's result, with the traceback of the unexpected exception that failed it."""
+
+    spec: JobSpec
+    result: LanguageResult
+    trace: str = ""
+
+
+def describe(exc: BaseException) -> str:
+    """One line for an exception: a GuideError's own message, else `Type: message (guidebuilder/x.py:123)`."""
+    if isinstance(exc, GuideError):
+        return str(exc)
+    line = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(PACKAGE_PARENT / "guidebuilder"):
+            return f"{line} ({path.relative_to(PACKAGE_PARENT).as_posix()}:{frame.lineno})"
+    return line
+
+
+def run_guarded(run: Callable[..., LanguageResult], project: Project, spec: JobSpec, options: BuildOptions,
+                kinds: list[OutputKind], translation: Translation | None = None) -> Finished:
+    """Run one job, turning any exception into a failed result (in the worker, where its traceback is)."""
+    try:
+        return Finished(spec, run(project, spec, options, kinds, translation))
+    except Exception as exc:  # noqa: BLE001  one language failing never stops the others
+        trace = "" if isinstance(exc, GuideError) else "".join(traceback.format_exception(exc))
+        return Finished(spec, _failed(spec, describe(exc)), trace)
+
+
+def _failed(spec: JobSpec, reason: str) -> LanguageResult:
+    return LanguageResult(spec.slug, spec.lang, facts_for(spec.lang).direction, Status.FAILED, reason)
+
+
+def run_jobs(project: Project, jobs: list[JobSpec], options: BuildOptions, kinds: list[OutputKind],
+             run: Callable[..., LanguageResult],
+             loaded: dict[tuple[str, str], Translation] | None = None) -> Iterator[Finished]:
+    """Run run(project, spec, options, kinds, translation) for each job; yields each as it finishes.
+
+    loaded holds the catalogs the build already read, by (slug, lang); a job without one reads its own.
+    """
+    loaded = loaded or {}
+    workers = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
+    if workers == 1:
+        isolate_fontconfig(options.out_dir / STATE_DIR)
+        for spec in jobs:
+            yield run_guarded(run, project, spec, options, kinds, loaded.get((spec.slug, spec.lang)))
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=isolate_fontconfig,
+                             initargs=(options.out_dir / STATE_DIR,)) as pool:
+        futures = {pool.submit(run_guarded, run, project, spec, options, kinds, loaded.get((spec.slug, spec.lang))): spec
+                   for spec in jobs}
+        for future in as_completed(futures):
+            spec = futures[future]
+            try:
+                yield future.result()
+            except Exception as exc:  # noqa: BLE001  the worker itself died (killed, out of memory)
+                yield Finished(spec, _failed(spec, describe(exc)), "".join(traceback.format_exception(exc)))
+
+
+def write_errors_log(out_dir: Path, finished: list[Finished]) -> Path | None:
+    """build/.guidebuilder/errors.log: every unexpected exception's traceback of this build (removed when none)."""
+    path = out_dir / STATE_DIR / ERRORS_LOG
+    traces = [f"{f.spec.slug}/{f.spec.lang}: {f.result.reason}\n{f.trace}" for f in finished if f.trace]
+    if not traces:
+        path.unlink(missing_ok=True)
+        return None
+    atomic_write(path, "\n".join(traces).encode("utf-8"))
+    return path

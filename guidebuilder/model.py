@@ -1,0 +1,141 @@
+"""The build's typed results: what each guide x language came to, and the files it published.
+
+Plain data, no I/O: the state file, the manifest and the summary all read these,
+and each type has one serializer (to_dict / from_dict).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from enum import Enum
+
+
+class Status(str, Enum):
+    """What became of one guide x language."""
+
+    PUBLISHED = "published"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Output:
+    """One published file of a language (the PDF, the web page), as the manifest lists it."""
+
+    kind: str  # the output kind's name, e.g. "pdf" or "html"
+    path: str  # relative to the build folder, '/'-separated
+    bytes: int
+    sha256: str
+    pages: int | None = None
+    width_pt: float | None = None
+    height_pt: float | None = None
+
+    def to_dict(self) -> dict:
+        """The manifest's and state file's form."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Output:
+        """The inverse of to_dict."""
+        return cls(**data)
+
+
+# Keys of LanguageResult.to_dict that only this build's summary needs.
+RUN_ONLY = ("rebuilt", "seconds")
+
+
+@dataclass
+class LanguageResult:
+    """One guide x language: its status, why, and the outputs it published."""
+
+    slug: str
+    lang: str
+    dir: str
+    status: Status
+    reason: str = ""
+    coverage: float = 0.0
+    outputs: list[Output] = field(default_factory=list)
+    rebuilt: bool = False
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # layout problems the reader would see
+
+    def __post_init__(self) -> None:
+        self.status = Status(self.status)
+
+    def output(self, kind: str) -> Output | None:
+        """This language's output of one kind, if it has one."""
+        return next((o for o in self.outputs if o.kind == kind), None)
+
+    @property
+    def html(self) -> str | None:
+        """The web page's path, when there is one."""
+        found = self.output("html")
+        return found.path if found else None
+
+    @property
+    def pdf(self) -> str | None:
+        """The PDF's path, when there is one."""
+        found = self.output("pdf")
+        return found.path if found else None
+
+    @property
+    def pdf_pages(self) -> int | None:
+        """The PDF's page count."""
+        found = self.output("pdf")
+        return found.pages if found else None
+
+    @property
+    def pdf_bytes(self) -> int | None:
+        """The PDF's size in bytes."""
+        found = self.output("pdf")
+        return found.bytes if found else None
+
+    @property
+    def sha256(self) -> str | None:
+        """The PDF's checksum."""
+        found = self.output("pdf")
+        return found.sha256 if found else None
+
+    def to_dict(self, omit: tuple[str, ...] = ()) -> dict:
+        """The one serialized form (manifest, state file); the html/pdf keys repeat what outputs say."""
+        data = {"slug": self.slug, "lang": self.lang, "dir": self.dir, "status": self.status.value,
+                "reason": self.reason, "coverage": self.coverage, "html": self.html, "pdf": self.pdf,
+                "pdf_pages": self.pdf_pages, "pdf_bytes": self.pdf_bytes, "sha256": self.sha256,
+                "rebuilt": self.rebuilt, "seconds": self.seconds, "warnings": list(self.warnings),
+                "outputs": [o.to_dict() for o in self.outputs]}
+        for key in omit:
+            data.pop(key)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict, **override) -> LanguageResult:
+        """The inverse of to_dict; keys it omitted take override or their defaults."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["outputs"] = [Output.from_dict(o) for o in values.get("outputs", [])]
+        values.update(override)
+        return cls(**values)
+
+    def manifest_entry(self) -> dict:
+        """The manifest's entry: no slug (the guide holds it), nothing of this run, warnings only when some."""
+        entry = self.to_dict(omit=("slug", *RUN_ONLY))
+        if not entry["warnings"]:
+            entry.pop("warnings")
+        return entry
+
+
+@dataclass
+class BuildReport:
+    """Everything a build did, for the summary table and the exit code."""
+
+    results: list[LanguageResult] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    manifest_path: str = ""
+
+    @property
+    def failed(self) -> list[LanguageResult]:
+        return [r for r in self.results if r.status is Status.FAILED]

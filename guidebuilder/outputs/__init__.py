@@ -1,0 +1,143 @@
+"""Output kinds: each makes one kind of file of a guide in one language (the PDF, the web page).
+
+A kind is registered with register(); the build runs the kinds --format names,
+in registration order, each after the kinds it needs. A kind returns what it
+made in memory (Made); the job writes every file once all kinds are done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from ..model import Output
+
+if TYPE_CHECKING:
+    from ..chrome import Chrome
+    from ..config import Project
+    from ..locales import LocaleFacts
+    from ..source import Guide
+    from ..state import BuildOptions
+    from ..translate import Translation
+
+
+@dataclass
+class Job:
+    """Everything a guide's page in one language is made from, loaded once for every kind."""
+
+    project: Project
+    guide: Guide
+    lang: str
+    facts: LocaleFacts
+    source_facts: LocaleFacts
+    translation: Translation
+    chrome: Chrome
+    published: tuple[str, ...]  # languages of the language menu
+    options: BuildOptions
+    font_cache: Path
+
+    @property
+    def out_dir(self) -> Path:
+        """The language's folder: build/<slug>/<lang>."""
+        return self.options.out_dir / self.guide.slug / self.lang
+
+    @property
+    def paper(self) -> str:
+        """The paper size: --paper, else the project's."""
+        return self.options.paper or self.project.paper
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        """The page's font stack: the language's families, then the source language's."""
+        from ..fonts import facts_families
+
+        return facts_families(self.facts, self.source_facts)
+
+    def language_menu(self) -> list[tuple[str, str, str, str]]:
+        """(tag, native name, href, direction) of every published language, for the page's language menu."""
+        from ..locales import facts_for
+
+        return [(other.bcp47, other.native_name, f"../{code}/index.html", other.direction)
+                for code, other in ((code, facts_for(code, self.project)) for code in self.published)]
+
+    def rel(self, path: Path) -> str:
+        """A path in the build folder as the manifest writes it."""
+        return path.relative_to(self.options.out_dir).as_posix()
+
+    def output(self, kind: str, path: Path, data: bytes, **layout) -> Output:
+        """The manifest's row for a file of this job (layout: pages, width_pt, height_pt)."""
+        return Output(kind, self.rel(path), len(data), hashlib.sha256(data).hexdigest(), **layout)
+
+
+@dataclass
+class Made:
+    """What one kind made: its manifest row and every file to write, the output's own file first."""
+
+    output: Output
+    files: list[tuple[Path, bytes]]
+    warnings: list[str] = field(default_factory=list)
+    owns: list[Path] = field(default_factory=list)  # folders of this kind alone: files not made now are stale
+
+
+class OutputKind(Protocol):
+    """One kind of output: its --format name, the kinds it needs made first, and how it is made."""
+
+    name: str
+    needs: tuple[str, ...]
+
+    def build(self, job: Job, made: dict[str, Made]) -> Made:
+        """Make this kind's files in memory; made holds the outputs of the kinds it needs, when selected."""
+        ...
+
+
+KINDS: dict[str, OutputKind] = {}
+
+
+def register(kind: OutputKind) -> OutputKind:
+    """Make a kind available to --format (a later kind of the same name replaces it)."""
+    KINDS[kind.name] = kind
+    return kind
+
+
+def unregister(name: str) -> None:
+    """Remove a kind (for tests that register one of their own)."""
+    KINDS.pop(name, None)
+
+
+def selected(formats: tuple[str, ...] | list[str]) -> list[OutputKind]:
+    """The registered kinds formats names, each after the kinds it needs."""
+    from ..errors import GuideError
+
+    unknown = [name for name in formats if name not in KINDS]
+    if unknown:
+        names = list(KINDS)
+        known = " or ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
+        raise GuideError(f"--format must be {known}, not '{unknown[0]}'")
+    ordered: list[OutputKind] = []
+
+    def add(name: str) -> None:
+        kind = KINDS[name]
+        if kind in ordered:
+            return
+        for need in kind.needs:
+            if need in formats:
+                add(need)
+        ordered.append(kind)
+
+    for name in KINDS:
+        if name in formats:
+            add(name)
+    return ordered
+
+
+def _register_builtin() -> None:
+    from .pdf_guide import PdfGuide
+    from .web_page import WebPage
+
+    register(PdfGuide())
+    register(WebPage())
+
+
+_register_builtin()

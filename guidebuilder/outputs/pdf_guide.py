@@ -1,0 +1,77 @@
+"""The print guide: a PDF typeset by WeasyPrint, its fonts subset by WeasyPrint from the full faces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import Job, Made
+
+if TYPE_CHECKING:
+    from ..pdf import PdfResult, WideTable
+
+
+def pdf_path(job: Job) -> Path:
+    """Where a job's PDF goes: build/<slug>/<lang>/<slug>-<lang>.pdf."""
+    return job.out_dir / f"{job.guide.slug}-{job.lang}.pdf"
+
+
+class PdfGuide:
+    """The `pdf` output kind."""
+
+    name = "pdf"
+    needs: tuple[str, ...] = ()
+
+    def build(self, job: Job, made: dict[str, Made]) -> Made:
+        """Render the print page, then typeset it, setting wide tables smaller until they fit."""
+        from ..fonts import face_css
+        from ..pagestyle import drawn_chars, page_css, subset_faces
+        from ..pdf import write_pdf
+        from ..render import PageLinks, render_page
+
+        guide, facts, project = job.guide, job.facts, job.project
+        links = PageLinks(job.language_menu())
+        draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
+                               job.options.proof, job.chrome)
+        faces = subset_faces(project, job.families, drawn_chars(draft, facts), None, job.font_cache)
+        css = page_css(project, job.lang, project.source_language,
+                       face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), job.paper, "print")
+
+        def typeset(extra_css: str) -> PdfResult:
+            html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
+                                          links, job.options.proof, job.chrome)
+            return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, job.font_cache],
+                             identifier=f"{guide.slug}/{job.lang}")
+
+        pdf = _typeset_fitting_tables(typeset)
+        warnings = [f"{guide.src_path}:{table.line}: table wider than the page by {table.overflow_pt:.0f} pt "
+                    f"in the {job.lang} PDF, even in 7.5 pt type with words broken; give it fewer columns or "
+                    f"split it" for table in pdf.wide_tables]
+        path = pdf_path(job)
+        output = job.output(self.name, path, pdf.data, pages=pdf.pages, width_pt=pdf.width_pt,
+                            height_pt=pdf.height_pt)
+        return Made(output, [(path, pdf.data)], warnings)
+
+
+def _typeset_fitting_tables(typeset: Callable[[str], PdfResult]) -> PdfResult:
+    """Typeset a PDF (typeset(extra_css)); a table wider than the page is set smaller and typeset again.
+
+    First its type shrinks to fit with words whole, down to 7.5 pt; then its words may
+    also break anywhere. Tables still too wide stay in the result's wide_tables.
+    """
+    from ..pdf import fit_tables_css
+
+    pdf = typeset("")
+    measured: dict[int, WideTable] = {}  # line -> the table as first laid out
+    anywhere: set[int] = set()
+    for _attempt in range(2):
+        if not pdf.wide_tables:
+            break
+        for table in pdf.wide_tables:
+            if table.line in measured:
+                anywhere.add(table.line)  # smaller type alone was not enough
+            else:
+                measured[table.line] = table
+        pdf = typeset("\n" + fit_tables_css(list(measured.values()), anywhere))
+    return pdf

@@ -1,0 +1,63 @@
+"""The web page: index.html with its own subset web fonts and images, and a link to the PDF."""
+
+from __future__ import annotations
+
+from . import Job, Made
+from .pdf_guide import pdf_path
+
+
+class WebPage:
+    """The `html` output kind."""
+
+    name = "html"
+    needs: tuple[str, ...] = ("pdf",)  # the download link shows the PDF's size
+
+    def build(self, job: Job, made: dict[str, Made]) -> Made:
+        """Render the page once to learn the characters it draws, subset its fonts, render it with their CSS."""
+        from ..fonts import face_css
+        from ..pagestyle import drawn_chars, page_css, picker_fonts, subset_faces
+        from ..render import PageLinks, render_page
+
+        guide, facts, project = job.guide, job.facts, job.project
+        pdf = made.get("pdf")
+        pdf_file = pdf_path(job)
+        pdf_bytes = pdf.output.bytes if pdf else (pdf_file.stat().st_size if pdf_file.is_file() else None)
+        links = PageLinks(job.language_menu(), pdf_file.name if pdf_bytes else None, pdf_bytes)
+        draft, renderer = render_page(guide, job.translation, facts, job.source_facts, "web", "", links,
+                                      job.options.proof, job.chrome)
+        families = job.families
+        # Without fallback blocks the page draws in its own stack only (see subset_faces).
+        faces = subset_faces(project, families, drawn_chars(draft, facts), "woff2", job.font_cache,
+                             first_match=not renderer.fallbacks)
+        picker_faces, picker_css = picker_fonts(project, job.lang, list(job.published), families, job.font_cache)
+        faces += picker_faces
+        web_faces = [(f, f"fonts/{p.name}", "woff2") for f, p in faces]
+        css = page_css(project, job.lang, project.source_language, face_css(web_faces) + picker_css, job.paper,
+                       "web")
+        html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "web", css, links,
+                                      job.options.proof, job.chrome)
+        page = job.out_dir / "index.html"
+        data = html.encode("utf-8")
+        files = [(page, data)]
+        files += [(job.out_dir / "fonts" / path.name, path.read_bytes()) for _font, path in faces]
+        files += [(job.out_dir / asset, (guide.abs_dir / asset).read_bytes()) for asset in _assets(job)]
+        return Made(job.output(self.name, page, data), files, owns=[job.out_dir / "fonts"])
+
+
+def _assets(job: Job) -> list[str]:
+    """Relative paths of the images a guide's page uses in one language."""
+    from ..render import localized_asset
+
+    guide = job.guide
+    found: list[str] = []
+
+    def walk(blocks):
+        for block in blocks:
+            if block.kind == "image":
+                src = localized_asset(guide.abs_dir, block.attrs["src"], job.lang)
+                if "://" not in src and (guide.abs_dir / src).is_file():
+                    found.append(src)
+            walk(block.children)
+
+    walk(guide.blocks)
+    return sorted(set(found))

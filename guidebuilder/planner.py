@@ -1,0 +1,113 @@
+"""Planning: which guide x language jobs run, and which earlier results are reused.
+
+Pure functions of the state file's contents, this build's keys and decisions, and
+whether the earlier outputs are still on disk (asked through a callable); they
+build and write nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .model import RUN_ONLY, LanguageResult, Status
+from .policy import Decision, Fail, Publish, Skip
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One guide x language to build, with the languages its page links to and its output key."""
+
+    slug: str
+    lang: str
+    published: tuple[str, ...]
+    key: str
+    coverage: float
+
+
+@dataclass
+class Plan:
+    """The jobs to run, and the results known without running anything."""
+
+    jobs: list[JobSpec] = field(default_factory=list)
+    known: dict[tuple[str, str], LanguageResult] = field(default_factory=dict)
+
+
+_KINDS: dict[str, type] = {Status.PUBLISHED.value: Publish, Status.SKIPPED.value: Skip, Status.FAILED.value: Fail}
+
+
+def decision_record(key: str, decision: Decision, direction: str) -> dict:
+    """A decision as the state file keeps it."""
+    status = {Publish: Status.PUBLISHED, Skip: Status.SKIPPED, Fail: Status.FAILED}[type(decision)]
+    return {"key": key, "dir": direction, "status": status.value, "reason": getattr(decision, "reason", ""),
+            "coverage": decision.coverage}
+
+
+def _decision(record: dict) -> Decision:
+    kind = _KINDS[record["status"]]
+    if kind is Publish:
+        return Publish(record["coverage"])
+    return kind(record["reason"], record["coverage"])
+
+
+def remembered(state: dict, slug: str, lang: str, key: str, force: bool) -> Decision | None:
+    """The decision an earlier build took on the same inputs, or None when it must be taken again."""
+    record = state.get("decisions", {}).get(f"{slug}/{lang}")
+    if force or not record or record.get("key") != key or record.get("status") not in _KINDS:
+        return None
+    return _decision(record)
+
+
+def decided_result(slug: str, lang: str, direction: str, decision: Skip | Fail) -> LanguageResult:
+    """The result of a language that is not published."""
+    status = Status.SKIPPED if isinstance(decision, Skip) else Status.FAILED
+    return LanguageResult(slug, lang, direction, status, decision.reason, coverage=decision.coverage)
+
+
+def published(decisions: dict[str, Decision]) -> tuple[str, ...]:
+    """The languages to publish, in the given order (every page's language menu)."""
+    return tuple(lang for lang, decision in decisions.items() if isinstance(decision, Publish))
+
+
+def plan_guide(slug: str, langs: Iterable[str], decisions: dict[str, Decision], directions: dict[str, str],
+               keys: dict[str, str], state: dict, exists: Callable[[str], bool], force: bool) -> Plan:
+    """Plan one guide's languages: decided ones as they are, unchanged published ones reused, the rest as jobs.
+
+    keys holds the output key of every language to publish; an earlier result is
+    reused when its key matches and all its outputs are still there.
+    """
+    plan = Plan()
+    menu = published(decisions)
+    for lang in langs:
+        decision = decisions[lang]
+        if not isinstance(decision, Publish):
+            plan.known[(slug, lang)] = decided_result(slug, lang, directions[lang], decision)
+            continue
+        previous = state.get(f"{slug}/{lang}")
+        if not force and previous and previous.get("key") == keys[lang]:
+            try:
+                result = LanguageResult.from_dict({"slug": slug, **previous["record"]})
+            except (KeyError, TypeError, ValueError):
+                result = None  # written by an older guidebuilder
+            if result is not None and result.outputs and all(exists(o.path) for o in result.outputs):
+                plan.known[(slug, lang)] = result
+                continue
+        plan.jobs.append(JobSpec(slug, lang, menu, keys[lang], decision.coverage))
+    return plan
+
+
+def output_record(key: str, result: LanguageResult) -> dict:
+    """A published result as the state file keeps it, for the next build to reuse."""
+    return {"key": key, "record": result.to_dict(omit=("slug", *RUN_ONLY))}
+
+
+def remembered_result(state: dict, slug: str, lang: str) -> LanguageResult | None:
+    """What earlier builds left for a guide x language this build did not touch."""
+    record = state.get(f"{slug}/{lang}", {}).get("record")
+    if record:
+        return LanguageResult.from_dict({"slug": slug, **record})
+    decided = state.get("decisions", {}).get(f"{slug}/{lang}")
+    decision = _decision(decided) if decided and decided.get("status") in _KINDS else None
+    if isinstance(decision, (Skip, Fail)):
+        return decided_result(slug, lang, decided["dir"], decision)
+    return None

@@ -1,0 +1,62 @@
+"""Publishing policy: whether a language is published, skipped or failed, and why.
+
+A pure function of what the build already gathered (check findings, the share of
+the guide translated, the threshold); it reads no file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class Finding(Protocol):
+    """What policy needs of a check finding (check.Finding has it)."""
+
+    @property
+    def severity(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Publish:
+    """The language is published."""
+
+    coverage: float
+
+
+@dataclass(frozen=True)
+class Skip:
+    """The language is not published yet: too little of it is translated."""
+
+    reason: str
+    coverage: float
+
+
+@dataclass(frozen=True)
+class Fail:
+    """The language cannot be published until someone fixes what reason says."""
+
+    reason: str
+    coverage: float = 0.0
+
+
+Decision = Publish | Skip | Fail
+
+
+def decide(findings: Sequence[Finding], coverage: float, threshold: float, is_source: bool = False,
+           unreadable: str = "") -> Decision:
+    """Publish, or skip below the threshold, or fail on the first check error (the count of the others).
+
+    unreadable says why the catalog could not be loaded for rendering, when it could not.
+    """
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        more = f" (and {len(errors) - 1} more; run 'guidebuilder check')" if len(errors) > 1 else ""
+        return Fail(f"{errors[0]}{more}")
+    if unreadable:
+        return Fail(unreadable)
+    if not is_source and coverage < threshold:
+        return Skip(f"translated {coverage:.0%} of the guide's words, below min_coverage {threshold:.0%}",
+                    round(coverage, 4))
+    return Publish(round(coverage, 4))
