@@ -126,9 +126,9 @@ def test_enormous_catalog_is_refused(project, cli):
 PAUSE_AFTER_FIRST_PDF = """
 import runpy, sys, threading
 from pathlib import Path
-import guidebuilder.build as build
+import guidebuilder.job as job  # where a guide x language job writes its files
 
-marker, original = Path(sys.argv[1]), build.atomic_write
+marker, original = Path(sys.argv[1]), job.atomic_write
 
 def atomic_write(path, data, *args, **kwargs):
     original(path, data, *args, **kwargs)
@@ -136,7 +136,7 @@ def atomic_write(path, data, *args, **kwargs):
         marker.write_text(str(path))
         threading.Event().wait()
 
-build.atomic_write = atomic_write
+job.atomic_write = atomic_write
 sys.argv = ["guidebuilder", *sys.argv[2:]]
 runpy.run_module("guidebuilder", run_name="__main__")
 """
