@@ -133,9 +133,9 @@ def read_catalog(path: Path, rel: str, expect_lang: str | None = None) -> polib.
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        bad_line = data[: exc.start].count(b"\n") + 1
         raise CatalogError("not valid UTF-8; save the file as UTF-8 (Content-Type: text/plain; charset=UTF-8)",
-                           rel, line) from exc
+                           rel, bad_line) from exc
     syntax = _gettext_syntax_error(path, rel)
     if syntax is not None:
         raise syntax

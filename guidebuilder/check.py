@@ -46,7 +46,7 @@ class Finding:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.severity}: {self.check}: {self.message}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 

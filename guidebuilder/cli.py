@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .config import Project, guide_slugs
@@ -17,6 +18,10 @@ from .config import load_project as read_project
 from .errors import GuideError
 from .outputs import selected as selected_kinds
 from .state import BuildOptions
+
+if TYPE_CHECKING:
+    from .build import Progress as BuildProgress
+    from .model import BuildReport, LanguageResult
 
 # Stage modules are imported inside the commands: a build with nothing to do
 # answers from its state file without loading WeasyPrint, ICU or the catalogs.
@@ -31,7 +36,7 @@ GuideOpt = typer.Option(None, "--guide", "-g", help="Only this guide (repeatable
 LangOpt = typer.Option(None, "--lang", "-l", help="Only this language (repeatable).")
 
 
-def _fail(exc: GuideError) -> None:
+def _fail(exc: GuideError) -> NoReturn:
     for warning in getattr(exc, "warnings", ()):
         typer.echo(f"warning: {warning}", err=True)
     for line in str(exc).splitlines():
@@ -47,7 +52,7 @@ def load_project(path: Path) -> Project:
     return project
 
 
-def _slugs(project, guides: Optional[list[str]]) -> list[str]:
+def _slugs(project: Project, guides: list[str] | None) -> list[str]:
     from .errors import ConfigError
 
     available = guide_slugs(project.root)
@@ -60,7 +65,7 @@ def _slugs(project, guides: Optional[list[str]]) -> list[str]:
 
 
 @app.command("extract")
-def extract_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt) -> None:
+def extract_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt) -> None:
     """Write locales/<slug>.pot for every guide."""
     from .extract import extract
 
@@ -74,8 +79,9 @@ def extract_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOp
 
 
 @app.command("update")
-def update_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt, lang: Optional[list[str]] = LangOpt,
-               check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if any catalog is stale.")) -> None:
+def update_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, lang: list[str] | None = LangOpt,
+               check: bool = typer.Option(False, "--check",
+                                          help="Write nothing; exit 1 if any catalog is stale.")) -> None:
     """Merge each .pot into every language's .po (fuzzy matches, obsolete entries kept)."""
     from .update import update
 
@@ -99,8 +105,8 @@ def update_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt
 @app.command("init")
 def init_cmd(language: str = typer.Argument(..., help="CLDR locale identifier, e.g. es or zh_Hans."),
              project: Path = ProjectOpt,
-             seed_from: Optional[str] = typer.Option(None, "--from", help="Seed the catalogs with this language's "
-                                                     "translations converted by OpenCC, fuzzy (zh_Hant <-> zh_Hans).")
+             seed_from: str | None = typer.Option(None, "--from", help="Seed the catalogs with this language's "
+                                                  "translations converted by OpenCC, fuzzy (zh_Hant <-> zh_Hans).")
              ) -> None:
     """Add a language: list it in guidebuilder.toml and create its catalogs."""
     from .update import init_language
@@ -115,7 +121,7 @@ def init_cmd(language: str = typer.Argument(..., help="CLDR locale identifier, e
 
 
 @app.command("stats")
-def stats_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt, lang: Optional[list[str]] = LangOpt,
+def stats_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, lang: list[str] | None = LangOpt,
               format: str = typer.Option("text", "--format", help="text or json")) -> None:
     """Translated / fuzzy / untranslated messages and words, per guide and language."""
     from .chrome import chrome_stats
@@ -142,17 +148,18 @@ def stats_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
     table = Table(title="guidebuilder (page chrome)", title_justify="left")
     for name in ("language", "project", "package", "english", "fuzzy", "chrome"):
         table.add_column(name, justify="left" if name in ("language", "chrome") else "right")
-    for c in chrome:
-        table.add_row(c.lang, str(c.translated), str(c.from_package), str(c.english), str(c.fuzzy), c.chrome)
+    for row in chrome:
+        table.add_row(row.lang, str(row.translated), str(row.from_package), str(row.english), str(row.fuzzy),
+                      row.chrome)
     out.print(table)
 
 
 @app.command("check")
-def check_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt, lang: Optional[list[str]] = LangOpt,
+def check_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, lang: list[str] | None = LangOpt,
               format: str = typer.Option("text", "--format", help="text or json"),
               strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
-              only: Optional[list[str]] = typer.Option(None, "--only", help="Run only this check (repeatable)."),
-              skip: Optional[list[str]] = typer.Option(None, "--skip", help="Do not run this check (repeatable).")
+              only: list[str] | None = typer.Option(None, "--only", help="Run only this check (repeatable)."),
+              skip: list[str] | None = typer.Option(None, "--skip", help="Do not run this check (repeatable).")
               ) -> None:
     """Translation QA: markup, links, numbers, glyphs, punctuation; findings name the .po line."""
     from .check import check_project
@@ -184,8 +191,8 @@ app.add_typer(fonts_app, name="fonts")
 @fonts_app.command("add")
 def fonts_add_cmd(files: list[Path] = typer.Argument(..., help="Font files (.ttf, .otf, .woff, .woff2)."),
                   project: Path = ProjectOpt,
-                  script: Optional[list[str]] = typer.Option(None, "--script", help="ISO 15924 code each font must "
-                                                             "cover, e.g. Arab (repeatable).")) -> None:
+                  script: list[str] | None = typer.Option(None, "--script", help="ISO 15924 code each font must "
+                                                          "cover, e.g. Arab (repeatable).")) -> None:
     """Copy fonts into fonts/ and rewrite fonts/manifest.json from the facts each font states."""
     from .fontfiles import add_fonts, describe
 
@@ -223,32 +230,34 @@ def fonts_list_cmd(project: Path = ProjectOpt,
     out.print(view)
 
 
-def _progress_printer(quiet: bool):
+def _progress_printer(quiet: bool) -> tuple[Progress, BuildProgress, dict[str, TaskID | None]] | None:
     if quiet:
-        return None, None
+        return None
     progress = Progress(TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True)
-    task = {"id": None}
+    task: dict[str, TaskID | None] = {"id": None}
 
-    def callback(event, result):
-        if event == "start":
+    def callback(event: str, result: LanguageResult | None) -> None:
+        if event == "start" or result is None:
             return
         if task["id"] is not None:
             progress.update(task["id"], advance=1, description=f"{result.slug} {result.lang} {result.status}")
 
-    return progress, (callback, task)
+    return progress, callback, task
 
 
 @app.command("build-guides")
-def build_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt, lang: Optional[list[str]] = LangOpt,
-              format: Optional[list[str]] = typer.Option(None, "--format", "-f", help="pdf or html (repeatable; default both)."),
-              out_dir: Optional[Path] = typer.Option(None, "--out", "-o",
-                                                     help="Output folder (default build/, or build/proof with --proof)."),
+def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, lang: list[str] | None = LangOpt,
+              format: list[str] | None = typer.Option(None, "--format", "-f",
+                                                      help="pdf or html (repeatable; default both)."),
+              out_dir: Path | None = typer.Option(None, "--out", "-o",
+                                                  help="Output folder (default build/, or build/proof with --proof)."),
               jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel jobs (default: CPU count)."),
               force: bool = typer.Option(False, "--force", help="Rebuild even when inputs are unchanged."),
               include_fuzzy: bool = typer.Option(False, "--include-fuzzy", help="Publish fuzzy translations."),
               proof: bool = typer.Option(False, "--proof", help="Mark untranslated and fuzzy blocks for reviewers."),
-              paper: Optional[str] = typer.Option(None, "--paper", help="letter or a4 (default from guidebuilder.toml)."),
+              paper: str | None = typer.Option(None, "--paper",
+                                               help="letter or a4 (default from guidebuilder.toml)."),
               quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for CI).")) -> None:
     """Build every guide x language as PDF and HTML into build/."""
     try:
@@ -285,7 +294,7 @@ def build_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
 
 
 @app.command("pseudo")
-def pseudo_cmd(project: Path = ProjectOpt, guide: Optional[list[str]] = GuideOpt,
+def pseudo_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt,
                out_dir: Path = typer.Option(Path("build/pseudo"), "--out", "-o", help="Output folder."),
                quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
     """Build pseudo-translations (accented and 40% longer; right to left) to test layout."""
@@ -321,18 +330,18 @@ def serve_cmd(project: Path = ProjectOpt,
         _fail(exc)
 
 
-def _run_build(run, total: int, quiet: bool):
+def _run_build(run: Callable[[BuildProgress | None], BuildReport], total: int, quiet: bool) -> BuildReport:
     """Run a build with a progress bar unless quiet."""
-    progress, hook = _progress_printer(quiet)
-    if progress is None:
+    printer = _progress_printer(quiet)
+    if printer is None:
         return run(None)
-    callback, task = hook
+    progress, callback, task = printer
     with progress:
         task["id"] = progress.add_task("", total=total)
         return run(callback)
 
 
-def _summary(report) -> None:
+def _summary(report: BuildReport) -> None:
     table = Table(title="build summary", title_justify="left")
     for name in ("guide", "lang", "status", "coverage", "pages", "PDF", "time", "reason"):
         table.add_column(name, overflow="fold")

@@ -12,11 +12,12 @@ from .catalogs import DATE_FORMAT, atomic_write, format_catalog, new_template
 from .config import Project
 from .source import Guide, Role, read_guide
 
+
 def creation_date() -> str:
     """POT-Creation-Date: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch
-              else dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0))
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch
+              else dt.datetime.now(dt.UTC).replace(second=0, microsecond=0))
     return moment.strftime(DATE_FORMAT)
 
 
@@ -77,7 +78,8 @@ def extract(project: Project, slugs: list[str]) -> list[ExtractResult]:
     from .chrome import DOMAIN, build_chrome_template, refuse_guide_named_like_domain
 
     refuse_guide_named_like_domain(slugs)
-    gathered = [(slug, *extract_guide(project, slug)) for slug in slugs]  # read everything first
+    gathered: list[tuple[str, Guide | None, polib.POFile, bytes]] = [
+        (slug, *extract_guide(project, slug)) for slug in slugs]  # read everything first
     chrome = build_chrome_template(creation_date())
     gathered.append((DOMAIN, None, chrome, format_catalog(chrome)))
     results = []

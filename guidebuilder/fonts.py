@@ -13,14 +13,12 @@ import io
 import json
 import os
 from dataclasses import dataclass
-from pathlib import Path
-
 from html.parser import HTMLParser
+from pathlib import Path
+from xml.sax.saxutils import escape as escape_xml
 
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
-
-from xml.sax.saxutils import escape as escape_xml
 
 from .catalogs import atomic_write
 from .config import Project
@@ -49,7 +47,7 @@ class FontFile:
         """True when web pages let the browser embolden this family instead of loading its bold face."""
         return bool(SYNTHESIZED_BOLD & set(self.scripts))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         """The manifest entry, keys in the order the manifest writes them."""
         return {"family": self.family, "file": self.file, "weight": self.weight, "style": self.style,
                 "scripts": list(self.scripts), "license": self.license, "sha256": self.sha256}
@@ -57,11 +55,11 @@ class FontFile:
 
 MANIFEST = "fonts/manifest.json"
 _REWRITE = "run 'guidebuilder fonts add' on the font files to rewrite it"
-_FIELDS = {"family": str, "file": str, "weight": int, "scripts": list, "sha256": str}
-_OPTIONAL = {"style": str, "license": str}
+_FIELDS: dict[str, type] = {"family": str, "file": str, "weight": int, "scripts": list, "sha256": str}
+_OPTIONAL: dict[str, type] = {"style": str, "license": str}
 
 
-def read_manifest(path: Path) -> tuple[list[FontFile], dict]:
+def read_manifest(path: Path) -> tuple[list[FontFile], dict[str, object]]:
     """Parse a fonts manifest: (entries, its other top-level keys); ConfigError when malformed."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -83,7 +81,7 @@ def read_manifest(path: Path) -> tuple[list[FontFile], dict]:
                 raise ConfigError(f"font {name} lacks \"{key}\"; {_REWRITE}", MANIFEST)
             value = entry[key]
             if not isinstance(value, kind) or isinstance(value, bool) or (
-                    kind is list and not all(isinstance(code, str) for code in value)):
+                    isinstance(value, list) and not all(isinstance(code, str) for code in value)):
                 what = {int: "a number", str: "a string", list: "a list of script codes"}[kind]
                 raise ConfigError(f"font {name}: \"{key}\" must be {what}; {_REWRITE}", MANIFEST)
         if entry.get("style", "normal") not in ("normal", "italic"):
@@ -97,7 +95,7 @@ def read_manifest(path: Path) -> tuple[list[FontFile], dict]:
     return fonts, {key: value for key, value in data.items() if key != "fonts"}
 
 
-_verified: dict[tuple, str] = {}
+_verified: dict[tuple[str, int, int], str] = {}
 
 
 def file_sha256(path: Path) -> str:
@@ -210,7 +208,8 @@ def _hb_subset(source: Path, codepoints: list[int], drop_locl: bool, desubroutin
     if desubroutinize:
         flags |= hb.SubsetFlags.DESUBROUTINIZE  # compresses better in WOFF2
     plan.flags = flags
-    return hb.subset(face, plan).blob.data
+    data: bytes = hb.subset(face, plan).blob.data  # uharfbuzz ships no type information
+    return data
 
 
 def subset_font(project: Project, font: FontFile, chars: set[str], flavor: str | None, cache_dir: Path) -> Path | None:
@@ -267,13 +266,13 @@ FACES: tuple[Face, ...] = ((400, "normal"), (700, "normal"), (400, "italic"), (7
 class _TextCollector(HTMLParser):
     """Characters of a page's body text, split by the face (weight, style) they are drawn in."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, bool, bool]] = []
         self.skip = 0
         self.chars: dict[Face, set[str]] = {face: set() for face in FACES}
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("style", "script", "head", "title"):
             self.skip += 1
         if tag in ("br", "wbr", "img", "meta", "link", "hr", "input"):
@@ -284,7 +283,7 @@ class _TextCollector(HTMLParser):
         parent_bold, parent_italic = (self.stack[-1][1], self.stack[-1][2]) if self.stack else (False, False)
         self.stack.append((tag, bold or parent_bold, italic or parent_italic))
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script", "head", "title"):
             self.skip = max(0, self.skip - 1)
         for index in range(len(self.stack) - 1, -1, -1):
@@ -292,7 +291,7 @@ class _TextCollector(HTMLParser):
                 del self.stack[index:]
                 break
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self.skip:
             return
         bold, italic = (self.stack[-1][1], self.stack[-1][2]) if self.stack else (False, False)

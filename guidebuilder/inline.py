@@ -9,6 +9,7 @@ block's first, second, ... link target, which stays out of the catalog) and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ESCAPABLE = "\\*`[]"
@@ -30,7 +31,7 @@ class Span:
     """An inline element: kind is strong, em, code, link or footnote."""
 
     kind: str
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
     ref: str = ""  # link number or footnote label; code text for code
 
 
@@ -165,7 +166,7 @@ def serialize(nodes: list[Node]) -> str:
     return "".join(out)
 
 
-def map_text(nodes: list[Node], change) -> list[Node]:
+def map_text(nodes: list[Node], change: Callable[[str], str]) -> list[Node]:
     """A copy of nodes with change() applied to every text node (markup untouched)."""
     out: list[Node] = []
     for node in nodes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -120,7 +120,7 @@ class LocaleFacts:
         return text.translate({ord("0") + i: chr(ord(zero) + i) for i in range(10)})
 
 
-@lru_cache(maxsize=None)
+@cache
 def numbering_digits(system: str) -> str:
     """The ten digits of a CLDR numbering system (ICU's data), e.g. "၀၁၂…" for mymr."""
     try:
@@ -171,7 +171,7 @@ def likely_script(locale: Locale) -> str:
     return LATIN_SCRIPT
 
 
-@lru_cache(maxsize=None)
+@cache
 def derived_facts(code: str) -> LocaleFacts:
     """Facts from CLDR and the package defaults alone (no project overrides, fonts unresolved)."""
     if code in PSEUDO:
@@ -263,9 +263,10 @@ def script_name(script: str) -> str:
     if script in names:
         return names[script]
     try:
-        return icu.Script(icu.Script.getCode(script)[0]).getName().replace("_", " ")
+        name: str = icu.Script(icu.Script.getCode(script)[0]).getName()  # PyICU ships no type information
     except (icu.ICUError, IndexError):
         return script
+    return name.replace("_", " ")
 
 
 def families_for_script(manifest: list[FontFile], script: str) -> list[str]:

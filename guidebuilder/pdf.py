@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import warnings
 import logging
 import mimetypes
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from . import weasyprint_patches
 from .errors import RenderError
 
 
-def _weasyprint():
+def _weasyprint() -> Any:  # the weasyprint module, which ships no type information
     # Our fontconfig has no font folders on purpose (guidebuilder.fonts): every
     # font comes from @font-face, so WeasyPrint's warning about it is expected.
     warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
@@ -31,13 +32,16 @@ class FetchLog:
     refused: list[str] = field(default_factory=list)
 
 
-def make_fetcher(allowed_roots: list[Path], log: FetchLog):
+def make_fetcher(allowed_roots: list[Path], log: FetchLog) -> Any:
     """A WeasyPrint URL fetcher that serves files under allowed_roots and nothing else."""
     weasyprint = _weasyprint()
+    from weasyprint import URLFetcher  # after _weasyprint(), which prepares the import
+
     roots = [root.resolve() for root in allowed_roots]
 
-    class GuideFetcher(weasyprint.URLFetcher):
-        def fetch(self, url, headers=None):
+    # WeasyPrint ships no type information, so to mypy its URLFetcher is Any.
+    class GuideFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
             parts = urlsplit(url)
             if parts.scheme == "data":
                 return super().fetch(url, headers)
@@ -84,7 +88,7 @@ class PdfResult:
     height_pt: float | None = None
 
 
-def wide_tables(document) -> list[WideTable]:
+def wide_tables(document: Any) -> list[WideTable]:
     """Tables of a rendered document whose boxes run past the page's content area, widest part first.
 
     Reads the laid-out page boxes (Page._page_box, a private read listed in

@@ -23,12 +23,17 @@ carries the cell's text; and it drops a "-" that ends a line, so such a line end
 a space.
 
 This module only plans; guidebuilder.weasyprint_patches has WeasyPrint write the plan.
+WeasyPrint's boxes are untyped: a box is Any, and `boxes` is WeasyPrint's
+formatting_structure.boxes module, passed in so that this module does not import WeasyPrint.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from collections.abc import Iterator, Mapping
+from functools import cache
+from types import ModuleType
+from typing import Any
 
 # Scripts whose shaping reorders, splits or fuses characters into glyphs.
 _COMPLEX_RANGES = ((0x0590, 0x08FF), (0x0900, 0x0DFF), (0x0E00, 0x0EFF), (0x0F00, 0x109F),
@@ -45,7 +50,7 @@ _CLASS = {"L": "L", "LRE": "L", "LRO": "L", "R": "R", "AL": "R", "RLE": "R", "RL
           "EN": "#", "ES": "#", "ET": "#", "AN": "#", "CS": "#"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def direction_class(ch: str) -> str:
     """'L', 'R', '#' (number) or 'N' (neutral), as poppler's text extraction classifies ch."""
     return _CLASS.get(unicodedata.bidirectional(ch), "N")
@@ -71,12 +76,13 @@ def order_for_extraction(logical: str, rtl_page: bool) -> list[tuple[str, int]]:
     first, second = ("rtl", "ltr") if rtl_page else ("ltr", "rtl")
     mark = RLM if rtl_page else LRM  # marks of the page's direction never tip its count
     runs: list[tuple[str, list[tuple[str, int]]]] = []
-    state, run = first, []
+    state = first
+    run: list[tuple[str, int]] = []
 
     def close_second_run(index: int) -> list[tuple[str, int]]:
         # The pass ends this run only at a strong or number character: trailing
         # neutrals move to the next run, behind a mark of the page's direction.
-        tail = []
+        tail: list[tuple[str, int]] = []
         while run and direction_class(run[-1][0]) == "N":
             tail.insert(0, run.pop())
         runs.append((second, run))
@@ -99,11 +105,11 @@ def order_for_extraction(logical: str, rtl_page: bool) -> list[tuple[str, int]]:
     return [pair for piece in pieces for pair in piece]
 
 
-def _drawn(textbox) -> str:
+def _drawn(textbox: Any) -> str:
     return textbox.text.translate(_INVISIBLE) if textbox.style["visibility"] == "visible" else ""
 
 
-def _line_text_boxes(box, boxes, atomic: list):
+def _line_text_boxes(box: Any, boxes: ModuleType, atomic: list[Any]) -> Iterator[Any]:
     """The text boxes of a line in logical order; inline-blocks and the like go to atomic."""
     for child in box.children:
         if isinstance(child, boxes.TextBox):
@@ -114,15 +120,15 @@ def _line_text_boxes(box, boxes, atomic: list):
             atomic.append(child)
 
 
-def _groups(box, boxes) -> list[list[list]]:
+def _groups(box: Any, boxes: ModuleType) -> list[list[list[Any]]]:
     """The text lines under box, as lists of text boxes, grouped: a table cell's lines together.
 
     Every other line is a group of its own.
     """
-    groups = []
+    groups: list[list[list[Any]]] = []
     for child in getattr(box, "children", ()):
         if isinstance(child, boxes.LineBox):
-            atomic: list = []
+            atomic: list[Any] = []
             members = [t for t in _line_text_boxes(child, boxes, atomic) if _drawn(t)]
             if members:
                 groups.append([members])
@@ -177,7 +183,7 @@ def _own_pieces(order: list[tuple[str, int]], texts: list[str], xorder: list[int
     return pieces
 
 
-def _spread(text: str, boxes_: list) -> list[str]:
+def _spread(text: str, boxes_: list[Any]) -> list[str]:
     """text cut after spaces into one piece per box, left to right, roughly in proportion
     to their widths: a cut inside a word would read as two words, since poppler adds a
     space wherever two boxes' text does not quite meet. A box left without a word gets a
@@ -191,10 +197,10 @@ def _spread(text: str, boxes_: list) -> list[str]:
         target = len(text) * reach / total
         start = min((c for c in after_space if c > start), key=lambda c: abs(c - target), default=len(text))
         cuts.append(start)
-    return [text[a:b] or ZWSP for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    return [text[a:b] or ZWSP for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
 
 
-def plan_page(page_box, boxes) -> dict:
+def plan_page(page_box: Any, boxes: ModuleType) -> dict[int, str]:
     """ActualText for the text boxes of one laid-out page: {id(textbox): text or None}.
 
     None means the box's glyphs map back on their own. Boxes left out get their own
@@ -205,13 +211,13 @@ def plan_page(page_box, boxes) -> dict:
     # added here are of the page's direction, so they only confirm it.
     balance = sum({"L": 1, "R": -1}.get(direction_class(ch), 0)
                   for group in groups for line in group for t in line for ch in _drawn(t))
-    plan: dict = {}
+    plan: dict[int, str] = {}
     for lines in groups:
         _plan_group(lines, balance < 0, plan)
     return plan
 
 
-def _plan_group(lines: list[list], rtl_page: bool, plan: dict) -> None:
+def _plan_group(lines: list[list[Any]], rtl_page: bool, plan: dict[int, str]) -> None:
     texts = [[_drawn(t) for t in line] for line in lines]
     logical = _join_lines(["".join(parts) for parts in texts])
     # Glyphs stand in logical order only in a left-to-right box without R characters.
@@ -236,9 +242,9 @@ def _plan_group(lines: list[list], rtl_page: bool, plan: dict) -> None:
         if at is None:
             return
         plan.update({id(t): " " for line in lines for t in line})
-        drawn = [t for t, text in sorted(zip(lines[at], texts[at]), key=lambda pair: pair[0].position_x)
+        drawn = [t for t, text in sorted(zip(lines[at], texts[at], strict=True), key=lambda pair: pair[0].position_x)
                  if text.strip()]
-        for t, piece in zip(drawn, _spread(written, drawn)):
+        for t, piece in zip(drawn, _spread(written, drawn), strict=True):
             plan[id(t)] = piece or " "
         return
     if not rtl_boxes and written == logical and not needs_actual_text(logical):
@@ -251,13 +257,13 @@ def _plan_group(lines: list[list], rtl_page: bool, plan: dict) -> None:
         return
     pieces = _own_pieces(order, parts, xorder, carriers)
     if pieces is None:
-        pieces = dict(zip(carriers, _spread(written, [members[i] for i in carriers])))
+        pieces = dict(zip(carriers, _spread(written, [members[i] for i in carriers]), strict=True))
     elif written.endswith(" ") and not "".join(pieces.values()).endswith(" "):
         pieces[carriers[-1]] += " "
     plan.update({id(members[i]): piece or " " for i, piece in pieces.items()})
 
 
-def actual_text_for(textbox, plan: dict) -> str | None:
+def actual_text_for(textbox: Any, plan: Mapping[int, str | None]) -> str | None:
     """The /ActualText to wrap a text box in, or None to let its glyphs speak."""
     if id(textbox) in plan:
         return plan[id(textbox)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -22,7 +23,7 @@ from markupsafe import Markup, escape
 from . import __version__
 from .chrome import Chrome, default_chrome
 from .inline import MarkupError, Node, parse
-from .locales import LocaleFacts, facts_for
+from .locales import LocaleFacts
 from .source import Block, Guide, Message
 from .translate import Resolved, Translation
 from .typography import Typesetter
@@ -171,12 +172,12 @@ class BodyRenderer:
             level = min(depth + 1, 6)  # the guide title is the page's h1
             self._heading_count += 1
             anchor = f"s{self._heading_count}"
-            html, attrs = self.resolve(block.message, link_phones=False)  # the contents link to headings
+            html, attrs = self.resolve(_message(block), link_phones=False)  # the contents link to headings
             if depth <= 2:
                 self.toc.append(TocEntry(anchor, depth, html, attrs))
             return Markup('<h{0} id="{1}"{2}>{3}</h{0}>').format(level, anchor, attrs, html)
         if kind == "paragraph":
-            html, attrs = self.resolve(block.message)
+            html, attrs = self.resolve(_message(block))
             return Markup("<p{}>{}</p>").format(attrs, html)
         if kind == "list":
             tag = "ol" if block.attrs["ordered"] else "ul"
@@ -198,9 +199,10 @@ class BodyRenderer:
             return Markup('<aside class="callout" role="note">\n{}{}\n</aside>').format(
                 title, self.blocks(block.children))
         if kind == "image":
-            _html, attrs = self.resolve(block.message)  # records fallback and proof state
-            resolved = self.translation.resolve(block.message)
-            alt = unicodedata.normalize("NFC", parse_plain(resolved.text if resolved.translated else block.message.text))
+            message = _message(block)
+            _html, attrs = self.resolve(message)  # records fallback and proof state
+            resolved = self.translation.resolve(message)
+            alt = unicodedata.normalize("NFC", parse_plain(resolved.text if resolved.translated else message.text))
             src = localized_asset(self.guide.abs_dir, block.attrs["src"], self.translation.lang)
             return Markup('<figure class="image"><img src="{}" alt="{}"{}></figure>').format(src, alt, attrs)
         if kind == "rule":
@@ -233,7 +235,14 @@ class BodyRenderer:
         return [(label, self.blocks(blocks)) for label, blocks in self.guide.footnotes]
 
 
-def _walk(blocks: list[Block]):
+def _message(block: Block) -> Message:
+    """The message of a block of a kind that always has one (heading, paragraph, image)."""
+    if block.message is None:
+        raise ValueError(f"{block.kind} block without a message")
+    return block.message
+
+
+def _walk(blocks: list[Block]) -> Iterator[Block]:
     for block in blocks:
         yield block
         yield from _walk(block.children)
@@ -258,7 +267,8 @@ class PageLinks:
 
 
 def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts, target: str,
-                css: str, links: PageLinks, proof: bool = False, chrome: Chrome | None = None) -> tuple[str, BodyRenderer]:
+                css: str, links: PageLinks, proof: bool = False,
+                chrome: Chrome | None = None) -> tuple[str, BodyRenderer]:
     """The full HTML document of a guide in one language; chrome gives the interface text (default: the package's)."""
     lang = translation.lang
     chrome = chrome or default_chrome(lang)

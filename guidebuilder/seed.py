@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
+from typing import Any
 
 import polib
 from babel import Locale
@@ -76,8 +77,8 @@ def _region(code: str) -> str | None:
     return likely.split("_")[-1] if likely.count("_") == 2 else None
 
 
-@lru_cache(maxsize=None)
-def _converter(config: str):
+@cache
+def _converter(config: str) -> Any:  # an opencc.OpenCC; opencc ships no type information
     import opencc  # only init --from needs it
 
     return opencc.OpenCC(config)
@@ -135,13 +136,13 @@ def apply_seed(project: Project, plan: SeedPlan, results: list[UpdateResult]) ->
         catalog = read_catalog(path, rel, expect_lang=plan.target)
         seeded = _fill(catalog, conversions, plan.note)
         written = write_catalog(catalog, path)
-        result = by_path.get(rel)
-        if result is None:
-            result = UpdateResult(plan.target, domain, rel, "unchanged")
-            out.append(result)
-        if written and result.status == "unchanged":
-            result.status = "updated"
-        result.seeded = seeded
+        seeded_result = by_path.get(rel)
+        if seeded_result is None:
+            seeded_result = UpdateResult(plan.target, domain, rel, "unchanged")
+            out.append(seeded_result)
+        if written and seeded_result.status == "unchanged":
+            seeded_result.status = "updated"
+        seeded_result.seeded = seeded
     return out
 
 

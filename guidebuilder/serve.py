@@ -5,19 +5,20 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from collections.abc import Callable, Set
 from pathlib import Path
-from typing import Callable
 
 from watchfiles import watch
 
-from .build import BuildOptions, BuildReport, build
-from .config import CHROME_DOMAIN, Project, load_project
+from .build import build
+from .config import CHROME_DOMAIN, Project, guide_slugs, load_project
+from .model import BuildReport
 from .render import TEMPLATES
-from .source import guide_slugs
+from .state import BuildOptions
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # the rebuild lines are what a translator reads
+    def log_message(self, format: str, *args: object) -> None:  # the rebuild lines are what a translator reads
         pass
 
 
@@ -29,7 +30,7 @@ def start_server(out_dir: Path, port: int) -> http.server.ThreadingHTTPServer:
     return server
 
 
-def affected(project: Project, changes: set[tuple[object, str]]) -> set[str] | None:
+def affected(project: Project, changes: Set[tuple[object, str]]) -> set[str] | None:
     """Guides a set of changed paths touches (None: all of them)."""
     slugs: set[str] = set()
     for _change, raw in changes:
@@ -53,7 +54,7 @@ def serve(root: Path, out_dir: Path, port: int, announce: Callable[[str], None],
     server = start_server(out_dir, port)
     announce(f"Serving {out_dir} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
     _announce_report(report, announce)
-    watched = [project.guides_dir, project.locales_dir, TEMPLATES, project.config_path]
+    watched = [project.guides_dir, project.locales_dir, Path(str(TEMPLATES)), project.config_path]
     try:
         for changes in watch(*[str(p) for p in watched if p.exists()], stop_event=stop):
             project = load_project(root)

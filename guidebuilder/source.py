@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import yaml
@@ -20,8 +21,8 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .config import guide_slugs  # noqa: F401  (re-exported)
 from .catalogs import printable
+from .config import guide_slugs  # noqa: F401  (re-exported)
 from .errors import SourceError
 from .inline import MarkupError, escape, parse, signature
 
@@ -69,8 +70,8 @@ class Block:
 
     kind: str
     message: Message | None = None
-    children: list["Block"] = field(default_factory=list)
-    attrs: dict = field(default_factory=dict)
+    children: list[Block] = field(default_factory=list)
+    attrs: dict[str, Any] = field(default_factory=dict)  # what each kind needs: a heading's level, a table's rows
 
 
 @dataclass
@@ -80,7 +81,7 @@ class Guide:
     slug: str
     src_path: str  # relative to the project, e.g. guides/<slug>/guide.md
     abs_dir: Path
-    meta: dict
+    meta: dict[str, Any]  # front matter, values as YAML gives them (a date is a datetime.date)
     meta_messages: dict[str, Message]
     blocks: list[Block]
     footnotes: list[tuple[str, list[Block]]]
@@ -152,7 +153,8 @@ def translator_comment(what: str, text: str) -> str:
         kinds = {kind.split(":")[0] for kind in signature(parse(text))}
     except MarkupError:
         kinds = set()
-    links = sorted({int(k.split(":")[1]) for k in signature(parse(text)) if k.startswith("link:")}) if "link" in kinds else []
+    links = (sorted({int(k.split(":")[1]) for k in signature(parse(text)) if k.startswith("link:")})
+             if "link" in kinds else [])
     if links:
         markers = " ".join(f"[…]{{{n}}}" for n in links)
         notes.append(f"Link text: keep the {markers} markers around the words that link")
@@ -255,12 +257,11 @@ class _Reader:
             self.pos += 1
             label = "Numbered list item" if token.info else "Bulleted list item"
             inner = self.blocks(until="list_item_close", where=where)
-            message = None
-            if inner and inner[0].kind == "paragraph":
-                message = inner.pop(0).message
-                message.comment = message.comment.replace("Paragraph", label, 1)
-                message.comment = message.comment.replace(f"{where[:1].upper()}{where[1:]}paragraph", label, 1)
-            return Block("item", message, children=inner)
+            text = inner.pop(0).message if inner and inner[0].kind == "paragraph" else None
+            if text is not None:  # the item's text is its first paragraph
+                text.comment = text.comment.replace("Paragraph", label, 1)
+                text.comment = text.comment.replace(f"{where[:1].upper()}{where[1:]}paragraph", label, 1)
+            return Block("item", text, children=inner)
         if kind == "table_open":
             return self.table(token)
         if kind == f"container_{CALLOUT}_open":
@@ -270,8 +271,8 @@ class _Reader:
                 title = Message(escape(title_text), self.line(token), Role.CALLOUT_TITLE.comment,
                                 role=Role.CALLOUT_TITLE)
             self.pos += 1
-            children = self.blocks(until=f"container_{CALLOUT}_close", where="callout box ")
-            return Block("callout", title, children=children)
+            body = self.blocks(until=f"container_{CALLOUT}_close", where="callout box ")
+            return Block("callout", title, children=body)
         if kind == "footnote_block_open":
             self.pos += 1
             while self.tokens[self.pos].type != "footnote_block_close":
@@ -295,8 +296,8 @@ class _Reader:
         raise SourceError(f"unsupported Markdown construct '{kind}'", self.src_path, self.line(token))
 
     def table(self, opener: Token) -> Block:
-        header: list[Message] = []
-        rows: list[list[Message]] = []
+        header: list[Message | None] = []  # None: an empty cell
+        rows: list[list[Message | None]] = []
         aligns: list[str] = []
         row_line = self.line(opener)
         in_head = False
@@ -354,7 +355,8 @@ def _raise_all(problems: list[SourceError]) -> None:
         raise SourceErrors(problems[:MAX_PROBLEMS])
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
+# PyYAML ships no type information, so to mypy its SafeLoader is Any.
+class _FrontMatterLoader(yaml.SafeLoader):  # type: ignore[misc]
     """SafeLoader that leaves dates as text, so a bad date is our message, not a constructor's ValueError."""
 
 
@@ -396,7 +398,7 @@ def _date(value: object) -> dt.date:
     return dt.datetime.fromisoformat(text.replace(" ", "T", 1))
 
 
-def _front_matter(token: Token, src_path: str) -> tuple[dict, dict[str, Message]]:
+def _front_matter(token: Token, src_path: str) -> tuple[dict[str, Any], dict[str, Message]]:
     """Parse YAML front matter, keeping each field's line; every problem is reported, then one raise."""
     first_line = (token.map[0] + 2) if token.map else 2  # the line after the opening ---
     content = token.content
@@ -436,7 +438,7 @@ def _front_matter(token: Token, src_path: str) -> tuple[dict, dict[str, Message]
     if not isinstance(node, yaml.MappingNode):
         raise SourceError("front matter must be a YAML mapping of key: value lines", src_path, first_line)
 
-    data: dict = {}
+    data: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for key, line, value in pairs:
         if not isinstance(key, str) or key not in FRONT_MATTER_KEYS:

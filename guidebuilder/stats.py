@@ -19,7 +19,7 @@ class LanguageStats:
     po_path: str
     exists: bool
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         c = self.coverage
         return {
             "lang": self.lang,
@@ -49,12 +49,12 @@ def collect_stats(project: Project, slugs: list[str], langs: list[str]) -> list[
     return rows
 
 
-def stats_json(rows: list[LanguageStats], chrome: list[ChromeStats] | None = None) -> dict:
+def stats_json(rows: list[LanguageStats], chrome: list[ChromeStats] | None = None) -> dict[str, object]:
     """The JSON form of stats: guides with their languages, then the page chrome per language."""
-    guides: dict[str, list[dict]] = {}
+    guides: dict[str, list[dict[str, object]]] = {}
     for row in rows:
         guides.setdefault(row.slug, []).append(row.as_dict())
-    data: dict = {"guides": [{"slug": slug, "languages": langs} for slug, langs in guides.items()]}
+    data: dict[str, object] = {"guides": [{"slug": slug, "languages": langs} for slug, langs in guides.items()]}
     if chrome is not None:
         data["chrome"] = {"domain": DOMAIN, "languages": [row.as_dict() for row in chrome]}
     return data

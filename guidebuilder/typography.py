@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 import icu
 from markupsafe import Markup, escape
@@ -107,7 +108,7 @@ class Typesetter:
         self.target = target
         self.link_phones = link_phones
 
-    def without_links(self) -> "Typesetter":
+    def without_links(self) -> Typesetter:
         """The same treatment for text inside a link (or a heading the contents link to): no tel: links."""
         return Typesetter(self.facts, self.target, link_phones=False)
 
@@ -119,8 +120,8 @@ class Typesetter:
                                    for seg, ltr in ltr_runs(text))
         return self._phones(text, self._plain)
 
-    def _phones(self, text: str, rest) -> Markup:
-        """Phone numbers of text as unbreakable tel: links and URLs as breakable spans (web), the rest through rest()."""
+    def _phones(self, text: str, rest: Callable[[str], Markup]) -> Markup:
+        """Phone numbers in text as unbreakable tel: links, URLs as breakable spans (web), the rest through rest()."""
         if self.target != "web":
             return rest(text)  # the PDF keeps the numbers' no-break spaces, without links
         out: list[Markup] = []
@@ -130,7 +131,8 @@ class Typesetter:
             if match.lastgroup == "url":
                 out.append(Markup('<span class="url">{}</span>').format(match.group(0)))
             elif self.link_phones:
-                out.append(Markup('<a class="tel" href="tel:{}">{}</a>').format(tel_uri(match.group(0)), match.group(0)))
+                out.append(Markup('<a class="tel" href="tel:{}">{}</a>').format(tel_uri(match.group(0)),
+                                                                              match.group(0)))
             else:
                 out.append(Markup('<span class="tel">{}</span>').format(match.group(0)))
             pos = match.end()
@@ -151,7 +153,7 @@ class Typesetter:
         mode = self.facts.line_breaking
         if mode == "icu-words":
             cuts = break_opportunities(text, self.facts.code)
-            pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+            pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
             if self.target == "print":
                 # One text run per line for WeasyPrint (a <wbr> element splits the run in
                 # boxes); U+200B gives Pango the same break opportunity.

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 import polib
 
-from .catalogs import format_catalog, merge, plural_forms, read_catalog, atomic_write
+from .catalogs import atomic_write, format_catalog, merge, plural_forms, read_catalog
 from .config import Project
 from .errors import CatalogError, ConfigError
 from .locales import facts_for
 from .plurals import equivalent
-
 
 
 @dataclass
