@@ -24,7 +24,7 @@ from .fingerprint import job_key
 from .fonts import load_manifest
 from .job import build_one
 from .locales import facts_for
-from .model import BuildReport, LanguageResult, Status
+from .model import BuildReport, JsonObject, LanguageResult, Status
 from .planner import Plan, decision_record, output_record, plan_guide, published, remembered
 from .policy import Decision, Fail, decide
 from .site import whole_site, write_site
@@ -67,15 +67,15 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
     return report
 
 
-def plan_build(project: Project, slugs: list[str], langs: list[str], options: BuildOptions, state: dict,
-               report: BuildReport) -> tuple[Plan, dict[str, dict], dict[tuple[str, str], Translation]]:
+def plan_build(project: Project, slugs: list[str], langs: list[str], options: BuildOptions, state: JsonObject,
+               report: BuildReport) -> tuple[Plan, dict[str, JsonObject], dict[tuple[str, str], Translation]]:
     """Read each guide, decide every language (or recall the decision), and plan the jobs.
 
     Returns the plan, the decisions as the state file keeps them, and the catalogs
     the decisions loaded, for the jobs to render with.
     """
     plan = Plan()
-    records: dict[str, dict] = dict(state.get("decisions", {}))
+    records: dict[str, JsonObject] = dict(state.get("decisions", {}))
     loaded: dict[tuple[str, str], Translation] = {}
     for slug in slugs:
         try:
@@ -133,8 +133,8 @@ def gather_decision(project: Project, guide: Guide, lang: str,
                   unreadable), translation
 
 
-def next_state(project: Project, slugs: list[str], options: BuildOptions, state: dict, finished: list[Finished],
-               decisions: dict[str, dict], report: BuildReport) -> dict:
+def next_state(project: Project, slugs: list[str], options: BuildOptions, state: JsonObject, finished: list[Finished],
+               decisions: dict[str, JsonObject], report: BuildReport) -> JsonObject:
     """The state file after this build: published jobs' records, every decision, the whole-build record."""
     new_state = dict(state)
     for done in finished:
@@ -149,7 +149,7 @@ def next_state(project: Project, slugs: list[str], options: BuildOptions, state:
     return new_state
 
 
-def _write_state(out_dir: Path, state: dict) -> None:
+def _write_state(out_dir: Path, state: JsonObject) -> None:
     data = (json.dumps(state, indent=1, sort_keys=True) + "\n").encode()
     path = out_dir / STATE_DIR / "state.json"
     if not path.is_file() or path.read_bytes() != data:

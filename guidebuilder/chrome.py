@@ -9,12 +9,13 @@ translation (guidebuilder/ui/<lang>.po, the defaults), then English.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import TYPE_CHECKING, Any
 
 import polib
 from babel.messages.extract import extract as babel_extract_messages
@@ -25,6 +26,10 @@ from . import __version__
 from .catalogs import new_template, read_catalog
 from .config import CHROME_DOMAIN, Project
 from .errors import CatalogError, ConfigError
+
+if TYPE_CHECKING:
+    from .check import Finding
+    from .checks import Selection
 
 DOMAIN = CHROME_DOMAIN
 PACKAGE = resources.files("guidebuilder")
@@ -47,10 +52,16 @@ def placeholders(text: str) -> list[str]:
 def template_messages() -> list[tuple[str, str, int]]:
     """(msgid, template path, line) of every _() call in guidebuilder's templates, sorted by location."""
     found = []
-    for path in sorted(p for p in (PACKAGE / "templates").iterdir() if p.name.endswith(".j2")):
+    templates = [p for p in (PACKAGE / "templates").iterdir() if p.name.endswith(".j2")]
+    # One folder, so sorting by name is sorting by path.
+    for path in sorted(templates, key=lambda p: p.name):
         with path.open("rb") as handle:
+            # jinja2 and babel annotate an extraction method differently (its keywords, options and what it
+            # yields); babel calls jinja2's as babel documents, so only the annotations disagree.
             for line, msgid, _comments, _context in babel_extract_messages(
-                    babel_extract, handle, keywords={"_": None}, options=_JINJA_OPTIONS):
+                    babel_extract, handle, keywords={"_": None}, options=_JINJA_OPTIONS):  # type: ignore[arg-type]
+                # A keyword spec of None takes the one argument, so a message is never a tuple of plural forms.
+                assert isinstance(msgid, str)
                 found.append((msgid, f"templates/{path.name}", line))
     return found
 
@@ -67,7 +78,9 @@ def build_chrome_template(created: str) -> polib.POFile:
             entries[msgid].occurrences.append(occurrence)
             continue
         names = placeholders(msgid)
-        comment = COMMENTS.get(Path(path).name, "Interface text of built pages") + (f"; keep {', '.join(names)} exactly as written" if names else "")
+        comment = COMMENTS.get(Path(path).name, "Interface text of built pages")
+        if names:
+            comment += f"; keep {', '.join(names)} exactly as written"
         # python-brace-format makes `msgfmt --check-format` compare the {name}s of msgid and msgstr.
         entry = polib.POEntry(msgid=msgid, msgstr="", comment=comment, occurrences=[occurrence],
                               flags=["python-brace-format"] if names else [])
@@ -95,14 +108,14 @@ def refuse_guide_named_like_domain(slugs: list[str]) -> None:
 
 # -- the translations ---------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def package_catalog_path(lang: str) -> Path | None:
     """guidebuilder/ui/<lang>.po, guidebuilder's own translation, when it has one."""
     path = PACKAGE / "ui" / f"{lang}.po"
     return Path(str(path)) if path.is_file() else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def package_strings(lang: str) -> Mapping[str, str]:
     """guidebuilder's own translation of the chrome (read-only; files inside the package do not change)."""
     path = package_catalog_path(lang)
@@ -209,7 +222,7 @@ class ChromeStats:
             return "en (fallback)"
         return f"{self.lang} ({self.english} of {self.total} in en)"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"lang": self.lang, "catalog": self.po_path, "exists": self.exists, "chrome": self.chrome,
                 "messages": {"translated": self.translated, "from_package": self.from_package,
                              "english": self.english, "fuzzy": self.fuzzy, "total": self.total}}
@@ -260,7 +273,8 @@ def placeholder_problems(msgid: str, msgstr: str) -> list[str]:
     return problems
 
 
-def check_chrome(project: Project, lang: str, include_fuzzy: bool = False, selection=None) -> list:
+def check_chrome(project: Project, lang: str, include_fuzzy: bool = False,
+                 selection: Selection | None = None) -> list[Finding]:
     """check's findings for one language's chrome catalog: the guide catalogs' checks plus placeholders."""
     from .check import CatalogChecker
     from .checks import ALL

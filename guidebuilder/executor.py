@@ -83,8 +83,8 @@ def run_jobs(project: Project, jobs: list[JobSpec], options: BuildOptions, kinds
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=isolate_fontconfig,
                              initargs=(options.out_dir / STATE_DIR,)) as pool:
-        futures = {pool.submit(run_guarded, run, project, spec, options, kinds, loaded.get((spec.slug, spec.lang))): spec
-                   for spec in jobs}
+        futures = {pool.submit(run_guarded, run, project, spec, options, kinds,
+                               loaded.get((spec.slug, spec.lang))): spec for spec in jobs}
         for future in as_completed(futures):
             spec = futures[future]
             try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def package_digest() -> str:
     return _package_digest
 
 
-def fingerprint(trees: list[Path], files: list[tuple[str, Path]], settings: list) -> str:
+def fingerprint(trees: list[Path], files: list[tuple[str, Path]], settings: Sequence[object]) -> str:
     """Checksum of guidebuilder, the folders' trees, the named files (absent ones too) and the settings."""
     digest = hashlib.sha256(package_digest().encode())
     for tree in trees:
@@ -48,7 +49,7 @@ def fingerprint(trees: list[Path], files: list[tuple[str, Path]], settings: list
     return digest.hexdigest()
 
 
-def job_key(project: Project, slug: str, lang: str, settings: list) -> str:
+def job_key(project: Project, slug: str, lang: str, settings: Sequence[object]) -> str:
     """Checksum of one guide x language's inputs (guide, its catalogs, fonts, config) and the settings given.
 
     The publishing decision takes the settings that decide it; the outputs take
@@ -59,7 +60,7 @@ def job_key(project: Project, slug: str, lang: str, settings: list) -> str:
     return fingerprint([project.guides_dir / slug], files, [lang, *settings])
 
 
-def site_key(project: Project, slugs: list[str], settings: list) -> str:
+def site_key(project: Project, slugs: list[str], settings: Sequence[object]) -> str:
     """Checksum of every input of a whole build: guidebuilder, settings, fonts, guides, catalogs."""
     files = [(path.name, path) for path in (project.config_path, project.fonts_dir / "manifest.json")]
     for slug in slugs:  # other languages' coverage decides the language switchers

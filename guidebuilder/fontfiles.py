@@ -36,6 +36,7 @@ from .catalogs import atomic_write
 from .errors import FontError
 from .fonts import FontFile, file_sha256, read_manifest
 from .locales import SCRIPT_LETTERS
+from .model import JsonObject
 
 COVERAGE = 0.8  # share of a script's reference letters a font must map to be listed for it
 OFL = "OFL-1.1"
@@ -176,7 +177,7 @@ def weight_and_style(font: TTFont) -> tuple[int, str]:
     subfamily = font["name"].getDebugName(17) or font["name"].getDebugName(2) or ""
     named_weight, named_italic = _subfamily_words(subfamily)
     candidates = {declared, 700 if bold_bits else 400}  # the bits know only bold or regular
-    weight = named_weight if named_weight in candidates else declared
+    weight = named_weight if named_weight is not None and named_weight in candidates else declared
     # A subfamily that names a weight ("Bold") names the style too: upright unless it says Italic.
     italic = named_italic if named_weight is not None else italic_bits
     return weight, "italic" if italic else "normal"
@@ -296,20 +297,20 @@ def _stored_bytes(source: Path, flavor: str) -> bytes:
     return buffer.getvalue()
 
 
-def manifest_bytes(fonts: list[FontFile], extra: dict) -> bytes:
+def manifest_bytes(fonts: list[FontFile], extra: JsonObject) -> bytes:
     """fonts/manifest.json's bytes: other top-level keys first, entries sorted by family and file."""
     data = {**{key: extra[key] for key in sorted(extra)},
             "fonts": [font.as_dict() for font in sorted(fonts, key=lambda font: (font.family, font.file))]}
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def existing_manifest(fonts_dir: Path) -> tuple[list[FontFile], dict]:
+def existing_manifest(fonts_dir: Path) -> tuple[list[FontFile], JsonObject]:
     """The manifest's entries and other keys; none when there is no manifest yet."""
     path = fonts_dir / "manifest.json"
     return read_manifest(path) if path.is_file() else ([], {})
 
 
-def register(fonts_dir: Path, files: list[Path], entries: list[FontFile], extra: dict) -> list[FontFile]:
+def register(fonts_dir: Path, files: list[Path], entries: list[FontFile], extra: JsonObject) -> list[FontFile]:
     """Merge entries for files already in fonts_dir into the manifest and write it (atomically)."""
     fresh = {path.name for path in files}
     _check_clashes(entries, fresh)
@@ -351,7 +352,7 @@ def add_fonts(fonts_dir: Path, sources: list[Path], asserted: tuple[str, ...] = 
 
 def _check_clashes(entries: list[FontFile], new: set[str]) -> None:
     """A family's weight and style must be one file: two would be two @font-face rules for one face."""
-    seen: dict[tuple, FontFile] = {}
+    seen: dict[tuple[str, int, str], FontFile] = {}
     for font in sorted(entries, key=lambda font: (font.file in new, font.file)):
         key = (font.family, font.weight, font.style)
         if key in seen:

@@ -7,18 +7,19 @@ and each type has one serializer (to_dict / from_dict).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from enum import Enum
+from enum import StrEnum
+from typing import Any
+
+# A JSON object as a JSON file (state, manifests) holds it: its values are whatever JSON type json.loads gives.
+JsonObject = dict[str, Any]
 
 
-class Status(str, Enum):
-    """What became of one guide x language."""
+class Status(StrEnum):
+    """What became of one guide x language (str() and JSON give the value)."""
 
     PUBLISHED = "published"
     SKIPPED = "skipped"
     FAILED = "failed"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,12 @@ class Output:
     width_pt: float | None = None
     height_pt: float | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> JsonObject:
         """The manifest's and state file's form."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
-    def from_dict(cls, data: dict) -> Output:
+    def from_dict(cls, data: JsonObject) -> Output:
         """The inverse of to_dict."""
         return cls(**data)
 
@@ -99,9 +100,9 @@ class LanguageResult:
         found = self.output("pdf")
         return found.sha256 if found else None
 
-    def to_dict(self, omit: tuple[str, ...] = ()) -> dict:
+    def to_dict(self, omit: tuple[str, ...] = ()) -> JsonObject:
         """The one serialized form (manifest, state file); the html/pdf keys repeat what outputs say."""
-        data = {"slug": self.slug, "lang": self.lang, "dir": self.dir, "status": self.status.value,
+        data: JsonObject = {"slug": self.slug, "lang": self.lang, "dir": self.dir, "status": self.status.value,
                 "reason": self.reason, "coverage": self.coverage, "html": self.html, "pdf": self.pdf,
                 "pdf_pages": self.pdf_pages, "pdf_bytes": self.pdf_bytes, "sha256": self.sha256,
                 "rebuilt": self.rebuilt, "seconds": self.seconds, "warnings": list(self.warnings),
@@ -111,7 +112,7 @@ class LanguageResult:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict, **override) -> LanguageResult:
+    def from_dict(cls, data: JsonObject, **override: object) -> LanguageResult:
         """The inverse of to_dict; keys it omitted take override or their defaults."""
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
@@ -119,7 +120,7 @@ class LanguageResult:
         values.update(override)
         return cls(**values)
 
-    def manifest_entry(self) -> dict:
+    def manifest_entry(self) -> JsonObject:
         """The manifest's entry: no slug (the guide holds it), nothing of this run, warnings only when some."""
         entry = self.to_dict(omit=("slug", *RUN_ONLY))
         if not entry["warnings"]:

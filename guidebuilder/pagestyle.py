@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .config import Project
-from .fonts import Face, cmap, facts_families, font_stack, fonts_for, load_manifest, page_chars, subset_font
+from .fonts import Face, FontFile, cmap, facts_families, font_stack, fonts_for, load_manifest, page_chars, subset_font
 from .locales import LocaleFacts, facts_for
 from .render import jinja_env
 
@@ -31,7 +31,7 @@ def drawn_chars(html: str, facts: LocaleFacts) -> dict[Face, set[str]]:
 
 
 def subset_faces(project: Project, families: tuple[str, ...], chars: dict[Face, set[str]], flavor: str | None,
-                  cache: Path, first_match: bool = False) -> list[tuple]:
+                  cache: Path, first_match: bool = False) -> list[tuple[FontFile, Path]]:
     """Subset every face of the families to the characters drawn in its weight and style.
 
     With first_match, a face gets only the characters no earlier family of the
@@ -66,7 +66,7 @@ def subset_faces(project: Project, families: tuple[str, ...], chars: dict[Face, 
 
 
 def picker_fonts(project: Project, lang: str, published: list[str], families: tuple[str, ...],
-                  cache: Path) -> tuple[list[tuple], str]:
+                  cache: Path) -> tuple[list[tuple[FontFile, Path]], str]:
     """Web faces and CSS that draw each language's native name in the language picker in its own fonts.
 
     A name the page's own families cannot draw (বাংলা on an English page) gets the

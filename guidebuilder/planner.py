@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .model import RUN_ONLY, LanguageResult, Status
+from .model import RUN_ONLY, JsonObject, LanguageResult, Status
 from .policy import Decision, Fail, Publish, Skip
 
 
@@ -33,24 +33,25 @@ class Plan:
     known: dict[tuple[str, str], LanguageResult] = field(default_factory=dict)
 
 
-_KINDS: dict[str, type] = {Status.PUBLISHED.value: Publish, Status.SKIPPED.value: Skip, Status.FAILED.value: Fail}
+_KINDS: dict[str, type[Decision]] = {Status.PUBLISHED.value: Publish, Status.SKIPPED.value: Skip,
+                                     Status.FAILED.value: Fail}
 
 
-def decision_record(key: str, decision: Decision, direction: str) -> dict:
+def decision_record(key: str, decision: Decision, direction: str) -> JsonObject:
     """A decision as the state file keeps it."""
     status = {Publish: Status.PUBLISHED, Skip: Status.SKIPPED, Fail: Status.FAILED}[type(decision)]
     return {"key": key, "dir": direction, "status": status.value, "reason": getattr(decision, "reason", ""),
             "coverage": decision.coverage}
 
 
-def _decision(record: dict) -> Decision:
+def _decision(record: JsonObject) -> Decision:
     kind = _KINDS[record["status"]]
-    if kind is Publish:
+    if issubclass(kind, Publish):
         return Publish(record["coverage"])
     return kind(record["reason"], record["coverage"])
 
 
-def remembered(state: dict, slug: str, lang: str, key: str, force: bool) -> Decision | None:
+def remembered(state: JsonObject, slug: str, lang: str, key: str, force: bool) -> Decision | None:
     """The decision an earlier build took on the same inputs, or None when it must be taken again."""
     record = state.get("decisions", {}).get(f"{slug}/{lang}")
     if force or not record or record.get("key") != key or record.get("status") not in _KINDS:
@@ -70,7 +71,7 @@ def published(decisions: dict[str, Decision]) -> tuple[str, ...]:
 
 
 def plan_guide(slug: str, langs: Iterable[str], decisions: dict[str, Decision], directions: dict[str, str],
-               keys: dict[str, str], state: dict, exists: Callable[[str], bool], force: bool) -> Plan:
+               keys: dict[str, str], state: JsonObject, exists: Callable[[str], bool], force: bool) -> Plan:
     """Plan one guide's languages: decided ones as they are, unchanged published ones reused, the rest as jobs.
 
     keys holds the output key of every language to publish; an earlier result is
@@ -96,12 +97,12 @@ def plan_guide(slug: str, langs: Iterable[str], decisions: dict[str, Decision], 
     return plan
 
 
-def output_record(key: str, result: LanguageResult) -> dict:
+def output_record(key: str, result: LanguageResult) -> JsonObject:
     """A published result as the state file keeps it, for the next build to reuse."""
     return {"key": key, "record": result.to_dict(omit=("slug", *RUN_ONLY))}
 
 
-def remembered_result(state: dict, slug: str, lang: str) -> LanguageResult | None:
+def remembered_result(state: JsonObject, slug: str, lang: str) -> LanguageResult | None:
     """What earlier builds left for a guide x language this build did not touch."""
     record = state.get(f"{slug}/{lang}", {}).get("record")
     if record:

@@ -11,14 +11,14 @@ from .chrome import chrome_or_default
 from .config import Project, guide_slugs
 from .fonts import cache_root, face_css, font_stack, page_chars
 from .locales import facts_for
-from .model import BuildReport, Status
+from .model import BuildReport, JsonObject, Status
 from .pagestyle import subset_faces
 from .planner import remembered_result
 from .render import jinja_env, size_label
 from .state import STATE_DIR
 
 
-def whole_site(project: Project, report: BuildReport, state: dict) -> BuildReport:
+def whole_site(project: Project, report: BuildReport, state: JsonObject) -> BuildReport:
     """This build's results plus what earlier builds left for the guides and languages it did not touch.
 
     A build of one guide or one language must not drop the others from the manifest and portal.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import Project
 from .fingerprint import site_key
-from .model import RUN_ONLY, BuildReport, LanguageResult, Status
+from .model import RUN_ONLY, BuildReport, JsonObject, LanguageResult, Status
 
 STATE_DIR = ".guidebuilder"
 
@@ -42,13 +42,14 @@ def harfbuzz_subset_warning() -> str | None:
             "slower on CJK fonts; install it with 'apt-get install libharfbuzz-subset0'")
 
 
-def load_state(out_dir: Path) -> dict:
+def load_state(out_dir: Path) -> JsonObject:
     """build/.guidebuilder/state.json, or {} when missing or unreadable."""
     path = out_dir / STATE_DIR / "state.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        state: JsonObject = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return state
 
 
 def whole_key(project: Project, slugs: list[str], langs: list[str], options: BuildOptions) -> str:
@@ -87,7 +88,7 @@ def unchanged_report(project: Project, slugs: list[str], options: BuildOptions) 
     return report
 
 
-def last_build_record(project: Project, slugs: list[str], options: BuildOptions, report: BuildReport) -> dict:
+def last_build_record(project: Project, slugs: list[str], options: BuildOptions, report: BuildReport) -> JsonObject:
     """What unchanged_report needs from this build."""
     langs = options.langs or project.all_languages()
     return {"key": whole_key(project, slugs, langs, options), "titles": report.titles,

@@ -52,7 +52,7 @@ def _to_unicode(font) -> dict[int, str]:
                 out[code] = base[:-1] + chr(ord(base[-1]) + offset) if base else ""
         else:
             items = re.findall(rb"<([0-9A-Fa-f]+)>", value)
-            for code, item in zip(range(start, stop + 1), items):
+            for code, item in zip(range(start, stop + 1), items, strict=False):
                 out[code] = bytes.fromhex(item.decode()).decode("utf-16-be", "replace")
     return out
 
@@ -83,7 +83,8 @@ class _Font:
         self.glyphs = self.ttfont.getGlyphSet()
         cid_map = descendant.get("/CIDToGIDMap")
         self.cid_to_gid: bytes | None = None
-        if cid_map is not None and not isinstance(cid_map.get_object(), str) and hasattr(cid_map.get_object(), "get_data"):
+        if (cid_map is not None and not isinstance(cid_map.get_object(), str)
+                and hasattr(cid_map.get_object(), "get_data")):
             self.cid_to_gid = cid_map.get_object().get_data()
         self.cff = "CFF " in self.ttfont
         self.code_to_cid = _code_to_cid(font)

@@ -80,7 +80,8 @@ def test_update_keeps_work_as_fuzzy_and_obsolete(project, cli):
     content = po_path.read_text(encoding="utf-8")
     assert ('#, fuzzy\n#| msgid "Second nested bullet"\nmsgid "Second nested bullet point"\n'
             'msgstr "T: Second nested bullet"\n') in content
-    assert '#~ msgid "A literal \\\\*asterisk\\\\* stays."\n#~ msgstr "T: A literal \\\\*asterisk\\\\* stays."\n' in content
+    assert ('#~ msgid "A literal \\\\*asterisk\\\\* stays."\n'
+            '#~ msgstr "T: A literal \\\\*asterisk\\\\* stays."\n') in content
     po = polib.pofile(str(po_path))
     assert po.metadata["Language"] == "bn"
     assert po.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
@@ -121,7 +122,7 @@ def test_stats_json_counts_messages_and_words(project, cli):
     (project / "locales" / "ur" / "LC_MESSAGES" / "fixture.po").unlink()  # no Urdu catalog yet
     result = cli("stats", "--format", "json", cwd=project)
     data = json.loads(result.stdout)
-    langs = {l["lang"]: l for l in data["guides"][0]["languages"]}
+    langs = {row["lang"]: row for row in data["guides"][0]["languages"]}
     assert langs["bn"]["percent"] == 100.0
     assert langs["bn"]["messages"] == {"translated": 25, "fuzzy": 0, "untranslated": 0, "total": 25}
     assert langs["ur"]["percent"] == 0.0 and langs["ur"]["exists"] is False

@@ -7,7 +7,6 @@ import time
 from types import MappingProxyType
 
 import pytest
-from conftest import ROOT
 
 from guidebuilder.checks import (
     ALL,
@@ -39,6 +38,8 @@ from guidebuilder.config import CHROME_DOMAIN
 from guidebuilder.errors import ConfigError
 from guidebuilder.locales import facts_for
 from guidebuilder.plurals import PluralFormulaError, equivalent, parse_formula
+
+from conftest import ROOT
 
 BN = CheckContext("bn", facts_for("bn"), MappingProxyType({"www.example.org/help": "www.example.org/bn/help"}),
                   plural_forms="nplurals=2; plural=(n > 1);")
@@ -154,7 +155,8 @@ def test_formula_grammar(text, value):
     assert parse_formula(text)(5) == value
 
 
-@pytest.mark.parametrize("text", ["", "n >", "(n", "n > 1)", "__import__('os')", "n ? 1", "1 2", "(" * 60 + "n" + ")" * 60])
+@pytest.mark.parametrize("text", ["", "n >", "(n", "n > 1)", "__import__('os')", "n ? 1", "1 2",
+                                  "(" * 60 + "n" + ")" * 60])
 def test_formula_that_is_not_gettext_is_refused(text):
     with pytest.raises(PluralFormulaError):
         parse_formula(text)

@@ -16,21 +16,21 @@ from conftest import edit_guide
 from test_site import GUIDES, LANGS, browser, server  # noqa: F401  (fixtures shared with the site tests)
 
 URL = "https://www.example.org/a/very/long/path/that/goes/on/and/on/for-a-while/and/then-some-more/until-it-cannot-fit?with=query"
-WIDE = """
+WIDE = f"""
 ## Wide things
 
-Read {url} before you go.
+Read {URL} before you go.
 
-- See {url} in a list.
+- See {URL} in a list.
 
 | Link | Note |
 |------|------|
-| {url} | Call 415-555-0199 or +1 415 555 0123 |
+| {URL} | Call 415-555-0199 or +1 415 555 0123 |
 
 | Alpha | Bravo | Charlie | Delta | Echo | Foxtrot | Golf | Hotel |
 |---|---|---|---|---|---|---|---|
 | Telecommunications | Internationalization | Counterrevolutionary | Uncharacteristically | Incomprehensibilities | Disproportionately | Misunderstandings | Responsibilities |
-""".format(url=URL)
+"""  # noqa: E501  (a table row is one line of Markdown)
 # Letter paper, 20 mm side margins (guide.css.j2), in PDF points.
 PAGE_WIDTH, MARGIN = 612.0, 20 / 25.4 * 72
 
@@ -48,11 +48,13 @@ def _append(project: Path, text: str) -> None:
 
 def test_web_phone_numbers_are_tel_links_without_break_opportunities(project, cli, tmp_path):
     edit_guide(project, "Call **911** now.",
-               "Call **911** now, or 415-555-0199, +1 415 555 0123 or [the desk at (415) 555-0111](https://www.example.org/d).")
+               "Call **911** now, or 415-555-0199, +1 415 555 0123 or "
+               "[the desk at (415) 555-0111](https://www.example.org/d).")
     edit_guide(project, "### Level three", "### Level three: call 1-800-555-0199")
     _build(project, cli, tmp_path / "out", "--format", "html")
     html = (tmp_path / "out" / "fixture" / "en" / "index.html").read_text(encoding="utf-8")
-    links = dict((unescape(text), href) for href, text in re.findall(r'<a class="tel" href="([^"]+)">([^<]*)</a>', html))
+    tel_links = re.findall(r'<a class="tel" href="([^"]+)">([^<]*)</a>', html)
+    links = dict((unescape(text), href) for href, text in tel_links)
     assert links == {"(415)\u00a0555-0100": "tel:+14155550100", "911": "tel:911", "415-555-0199": "tel:+14155550199",
                      "+1\u00a0415\u00a0555\u00a00123": "tel:+14155550123"}
     for text in links:  # no space, <wbr> or zero-width space a line could break at
@@ -88,7 +90,8 @@ def test_pdf_keeps_long_urls_and_wide_tables_inside_the_margins(project, cli, tm
 
 def test_pdf_table_that_cannot_fit_is_named_in_the_build_report(project, cli, tmp_path):
     columns = 60
-    line = len((project / "guides" / "fixture" / "guide.md").read_text().splitlines()) + 4  # after a blank line, heading, blank line
+    # The table's first row follows a blank line, its heading and a blank line.
+    line = len((project / "guides" / "fixture" / "guide.md").read_text().splitlines()) + 4
     _append(project, "\n## Too wide\n\n" + "| " + " | ".join(f"C{i}" for i in range(columns)) + " |\n"
             + "|" + "---|" * columns + "\n" + "| " + " | ".join("x" for _ in range(columns)) + " |\n")
     result = _build(project, cli, tmp_path / "out", "--format", "pdf")
@@ -102,7 +105,8 @@ def test_pdf_table_that_cannot_fit_is_named_in_the_build_report(project, cli, tm
     assert f"guide.md:{line}: table wider than the page" in again.stderr
 
 
-def test_phone_width_page_with_long_url_and_wide_table_does_not_scroll_sideways(project, cli, tmp_path, browser):
+def test_phone_width_page_with_long_url_and_wide_table_does_not_scroll_sideways(
+        project, cli, tmp_path, browser):  # noqa: F811  (the fixture imported from test_site)
     _append(project, WIDE)
     _build(project, cli, tmp_path / "out", "--format", "html")
     page = browser.new_page(viewport={"width": 390, "height": 844})
@@ -148,7 +152,7 @@ def test_language_picker_names_have_subset_faces_in_the_page(site, lang):
             assert any(ord(char) in cmap for family in families for cmap in faces.get(family, [])), (tag, char)
 
 
-def test_language_picker_draws_every_name_with_the_pages_fonts_in_chromium(site, server, browser):
+def test_language_picker_draws_every_name_with_the_pages_fonts_in_chromium(site, server, browser):  # noqa: F811  (fixtures imported from test_site)
     page = browser.new_page(viewport={"width": 390, "height": 844})
     cdp = page.context.new_cdp_session(page)
     cdp.send("DOM.enable")

@@ -159,7 +159,8 @@ def test_a_real_hyphen_at_a_line_end_is_kept(tmp_path):
 def test_a_bold_phone_number_that_wraps_takes_only_the_last_word_along(tmp_path):
     # WeasyPrint re-split the text before the bold number one word per line (see
     # guidebuilder.pdf); these widths made it happen on a letter page.
-    before = "ہاربر سٹی ہاٹ لائن برائے نفرت پر مبنی واقعات سے رابطے کے لیے ہاربر سٹی ہاٹ لائن برائے نفرت پر مبنی واقعات "
+    before = ("ہاربر سٹی ہاٹ لائن برائے نفرت پر مبنی واقعات سے رابطے کے لیے "
+              "ہاربر سٹی ہاٹ لائن برائے نفرت پر مبنی واقعات ")
     after = " پر کال کریں۔ یہ سروس مفت ہے اور آپ کی بات راز میں رکھی جاتی ہے۔"
     body = (f"<ul style='line-height: 2.3'><li>{before}<strong>{LRE}(415)\u00a0555-0142{PDF}</strong>"
             f"{after}</li></ul>")

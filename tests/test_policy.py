@@ -22,13 +22,13 @@ def _mark(project: Path, untranslated: str | None = None, fuzzy: str | None = No
             entry.flags.append("fuzzy")
     po.save(str(path))
     text = path.read_text().splitlines()
-    return {msgid: next(i for i, l in enumerate(text) if l == f'msgid "{msgid}"') + 2  # its msgstr line
+    return {msgid: next(i for i, line in enumerate(text) if line == f'msgid "{msgid}"') + 2  # its msgstr line
             for msgid in (untranslated, fuzzy) if msgid}
 
 
 def _manifest(out: Path) -> dict:
     data = json.loads((out / "manifest.json").read_text())
-    return {l["lang"]: l for l in data["guides"][0]["languages"]}
+    return {row["lang"]: row for row in data["guides"][0]["languages"]}
 
 
 def test_fuzzy_is_published_only_when_asked(project, cli, tmp_path):
@@ -93,4 +93,4 @@ def test_pseudo_locales_build_and_pass_check(project, cli):
     po = polib.pofile(str(out / "locales/en_XA/LC_MESSAGES/fixture.po"))
     for entry in po:
         assert len(entry.msgstr) >= 1.3 * len(entry.msgid)
-    assert {l["status"] for l in _manifest(out).values()} == {"published"}
+    assert {row["status"] for row in _manifest(out).values()} == {"published"}

@@ -18,7 +18,7 @@ EPOCH = {"SOURCE_DATE_EPOCH": FIXTURE_EPOCH}
 def _build(cli, project: Path, out: Path, *args: str):
     result = cli("build-guides", "--out", str(out), "--quiet", *args, cwd=project)
     manifest = json.loads((out / "manifest.json").read_text())
-    return result, {(g["slug"], l["lang"]): l for g in manifest["guides"] for l in g["languages"]}
+    return result, {(g["slug"], row["lang"]): row for g in manifest["guides"] for row in g["languages"]}
 
 
 def test_bold_italic_together_extracts_and_renders(project, cli, tmp_path):

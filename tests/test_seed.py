@@ -6,11 +6,11 @@ import subprocess
 
 import polib
 
-from conftest import FIXTURE_EPOCH, ROOT
-
 from guidebuilder.check import check_language
 from guidebuilder.config import load_project
 from guidebuilder.seed import conversion_for, convert_text
+
+from conftest import FIXTURE_EPOCH, ROOT
 
 EPOCH = {"SOURCE_DATE_EPOCH": FIXTURE_EPOCH}
 NOTE = ("Converted automatically from zh_Hant with OpenCC (tw2sp); review the vocabulary before publishing, "

@@ -66,9 +66,10 @@ class Job:
         """A path in the build folder as the manifest writes it."""
         return path.relative_to(self.options.out_dir).as_posix()
 
-    def output(self, kind: str, path: Path, data: bytes, **layout) -> Output:
-        """The manifest's row for a file of this job (layout: pages, width_pt, height_pt)."""
-        return Output(kind, self.rel(path), len(data), hashlib.sha256(data).hexdigest(), **layout)
+    def output(self, kind: str, path: Path, data: bytes, *, pages: int | None = None, width_pt: float | None = None,
+               height_pt: float | None = None) -> Output:
+        """The manifest's row for a file of this job (a PDF's layout: pages, width_pt, height_pt)."""
+        return Output(kind, self.rel(path), len(data), hashlib.sha256(data).hexdigest(), pages, width_pt, height_pt)
 
 
 @dataclass

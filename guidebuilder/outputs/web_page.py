@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import Job, Made
 from .pdf_guide import pdf_path
+
+if TYPE_CHECKING:
+    from ..source import Block
 
 
 class WebPage:
@@ -51,7 +56,7 @@ def _assets(job: Job) -> list[str]:
     guide = job.guide
     found: list[str] = []
 
-    def walk(blocks):
+    def walk(blocks: list[Block]) -> None:
         for block in blocks:
             if block.kind == "image":
                 src = localized_asset(guide.abs_dir, block.attrs["src"], job.lang)

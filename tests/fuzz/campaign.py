@@ -16,9 +16,9 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -198,7 +198,8 @@ def seeds(root: Path, kinds: tuple[str, ...] = ("guide", "po", "check", "toml"))
                           lambda r, slug=slug: _run_guide(r, slug)))
     for po in sorted((root / "locales").glob("*/LC_MESSAGES/*.po")):
         lang = po.parent.parent.name
-        found.append(Seed("po", po, po.read_bytes(), PO_FRAGMENTS, lambda r, po=po, lang=lang: _run_catalog(r, po, lang)))
+        found.append(Seed("po", po, po.read_bytes(), PO_FRAGMENTS,
+                          lambda r, po=po, lang=lang: _run_catalog(r, po, lang)))
         if po.stem == "fixture":
             found.append(Seed("check", po, po.read_bytes(), PO_FRAGMENTS,
                               lambda r, po=po, lang=lang: _run_check(r, po, lang)))
@@ -303,7 +304,7 @@ def campaign(root: Path, cases: int, seed: int = 0, kinds: tuple[str, ...] = ("g
 def table(tallies: dict[str, Tally], limit: float) -> str:
     """The summary as a Markdown table."""
     rows = ["| input kind | mutants | refused with path:line error | accepted | tracebacks | "
-            "malformed messages | over time limit (%g s) | slowest |" % limit,
+            f"malformed messages | over time limit ({limit:g} s) | slowest |",
             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for kind, t in tallies.items():
         rows.append(f"| {KIND_LABELS[kind]} | {t.mutants} | {t.errors} | {t.accepted} | {t.tracebacks} | "
