@@ -46,8 +46,9 @@ catalogs: setup
 guides: catalogs
 	$(GB) build-guides
 
-test: setup
-	$(BIN)/pytest -q
+# Static checks first (seconds), then the suite on every core (pytest-xdist).
+test: setup lint
+	$(BIN)/pytest -q -n auto
 
 # Static checks (configured in pyproject.toml); both run, and the target fails if either finds anything.
 lint: setup
