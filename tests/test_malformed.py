@@ -37,45 +37,28 @@ def test_impossible_date(project, cli, date, reason):
                                             "write it as YYYY-MM-DD, e.g. 2026-11-01\n")
 
 
-def test_date_that_is_not_a_date(project, cli):
-    edit_guide(project, "date: 2026-03-15", "date: March 2026")
-    assert _extract_fails(project, cli) == (f"error: {GUIDE}:7: date 'March 2026' is not an ISO date; "
-                                            "write it as YYYY-MM-DD, e.g. 2026-11-01\n")
-
-
-def test_yaml_merge_key(project, cli):
-    edit_guide(project, "title: Fixture Guide", '<<: {title: "x"}')
-    assert _extract_fails(project, cli) == (
-        f"error: {GUIDE}:1: front matter needs a 'title'; add a line 'title: ...'\n"
-        f"error: {GUIDE}:2: merge keys (<<) are not supported in front matter; write each key on its own line\n")
-
-
-def test_later_empty_title_overrides_a_good_one(project, cli):
-    edit_guide(project, "contact: test@example.org", "title:")
-    assert _extract_fails(project, cli) == f"error: {GUIDE}:9: 'title' is set twice (lines 2 and 9); keep one\n"
-
-
-def test_empty_title(project, cli):
-    edit_guide(project, "title: Fixture Guide", "title:")
-    assert _extract_fails(project, cli) == f"error: {GUIDE}:2: 'title' is empty; write a value after 'title:'\n"
-
-
-def test_front_matter_without_closing_line(project, cli):
-    edit_guide(project, "contact: test@example.org\n---\n", "contact: test@example.org\n")
-    assert _extract_fails(project, cli) == (f"error: {GUIDE}:1: front matter is not closed; add a '---' line "
-                                            "after its last key: value line\n")
-
-
-def test_front_matter_line_without_colon(project, cli):
-    edit_guide(project, "organization: Test Organization", "organization Test Organization")
-    assert _extract_fails(project, cli) == (f"error: {GUIDE}:5: front matter line 'organization Test Organization' "
-                                            "has no ':'; write it as key: value\n")
-
-
-def test_delete_character_in_front_matter(project, cli):
-    edit_guide(project, "organization: Test Organization", "organization: Test\x7f Organization")
-    assert _extract_fails(project, cli) == (f"error: {GUIDE}:5: invisible control character U+007F at column 19; "
-                                            "delete it\n")
+@pytest.mark.parametrize("old,new,expected", [
+    ("date: 2026-03-15", "date: March 2026",
+     f"error: {GUIDE}:7: date 'March 2026' is not an ISO date; write it as YYYY-MM-DD, e.g. 2026-11-01\n"),
+    ("title: Fixture Guide", '<<: {title: "x"}',
+     f"error: {GUIDE}:1: front matter needs a 'title'; add a line 'title: ...'\n"
+     f"error: {GUIDE}:2: merge keys (<<) are not supported in front matter; write each key on its own line\n"),
+    # a later empty title: overriding a good one
+    ("contact: test@example.org", "title:",
+     f"error: {GUIDE}:9: 'title' is set twice (lines 2 and 9); keep one\n"),
+    ("title: Fixture Guide", "title:",
+     f"error: {GUIDE}:2: 'title' is empty; write a value after 'title:'\n"),
+    # the closing --- deleted
+    ("contact: test@example.org\n---\n", "contact: test@example.org\n",
+     f"error: {GUIDE}:1: front matter is not closed; add a '---' line after its last key: value line\n"),
+    ("organization: Test Organization", "organization Test Organization",
+     f"error: {GUIDE}:5: front matter line 'organization Test Organization' has no ':'; write it as key: value\n"),
+    ("organization: Test Organization", "organization: Test\x7f Organization",
+     f"error: {GUIDE}:5: invisible control character U+007F at column 19; delete it\n"),
+], ids=["not-a-date", "merge-key", "later-empty-title", "empty-title", "unclosed", "no-colon", "del-byte"])
+def test_malformed_front_matter_line(project, cli, old, new, expected):
+    edit_guide(project, old, new)
+    assert _extract_fails(project, cli) == expected
 
 
 def test_every_front_matter_problem_at_once(project, cli):

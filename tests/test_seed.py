@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import polib
+import pytest
 
 from guidebuilder.check import check_language
 from guidebuilder.config import load_project
@@ -145,25 +146,20 @@ def test_from_a_language_opencc_cannot_convert(project, cli):
     assert _snapshot(project) == before  # guidebuilder.toml untouched, no zh_Hans catalogs
 
 
-def test_from_a_language_not_in_the_project(project, cli):
-    assert cli("extract", cwd=project, env=EPOCH).code == 0
-    before = _snapshot(project)
-    result = cli("init", "zh_Hans", "--from", "zh_Hant", cwd=project)
-    assert result.code == 1
-    assert result.stderr == ("error: --from zh_Hant: zh_Hant is not a language of this project; add and translate "
-                             "it first ('guidebuilder init zh_Hant')\n")
-    assert _snapshot(project) == before
-
-
-def test_from_a_language_without_catalogs(project, cli):
+@pytest.mark.parametrize("languages,expected", [
+    ('["bn", "ur"]', "error: --from zh_Hant: zh_Hant is not a language of this project; add and translate "
+                     "it first ('guidebuilder init zh_Hant')\n"),
+    ('["bn", "ur", "zh_Hant"]', "error: --from zh_Hant: no catalogs in locales/zh_Hant/LC_MESSAGES to convert; "
+                                "translate zh_Hant first\n"),
+], ids=["not-in-the-project", "without-catalogs"])
+def test_from_a_language_that_cannot_seed(project, cli, languages, expected):
     config = project / "guidebuilder.toml"
-    config.write_text(config.read_text().replace('languages = ["bn", "ur"]', 'languages = ["bn", "ur", "zh_Hant"]'))
+    config.write_text(config.read_text().replace('languages = ["bn", "ur"]', f"languages = {languages}"))
     assert cli("extract", cwd=project, env=EPOCH).code == 0
     before = _snapshot(project)
     result = cli("init", "zh_Hans", "--from", "zh_Hant", cwd=project)
     assert result.code == 1
-    assert result.stderr == ("error: --from zh_Hant: no catalogs in locales/zh_Hant/LC_MESSAGES to convert; "
-                             "translate zh_Hant first\n")
+    assert result.stderr == expected
     assert _snapshot(project) == before
 
 
