@@ -131,8 +131,6 @@ def fill(catalog: polib.POFile, memory: Memory, slug: str) -> int:
             continue
         unit = memory.exact(entry.msgctxt, entry.msgid, slug)
         if unit is not None:
-            if not empty and entry.msgstr == unit.msgstr and note_of(entry) == unit.origin:
-                continue
             entry.msgstr = unit.msgstr
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
             entry.previous_msgid = None
