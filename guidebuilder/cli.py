@@ -90,10 +90,12 @@ def update_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, l
         results = update(proj, _slugs(proj, guide), lang or proj.languages, check=check)
     except GuideError as exc:
         _fail(exc)
-    stale = [r for r in results if r.status != "unchanged"]
+    # A catalog only wrapped differently (a translator's tool saved it) says the same: --check passes it.
+    stale = [r for r in results if r.status not in (("unchanged", "relaid") if check else ("unchanged",))]
     for r in results:
         if r.status != "unchanged":
-            verb = {"created": "would be created", "updated": "is stale"}[r.status] if check else r.status
+            verb = {"created": "would be created", "updated": "is stale",
+                    "relaid": "wrapped differently (not stale)"}[r.status] if check else r.status
             typer.echo(f"{r.po_path}: {verb}")
     if check and stale:
         typer.echo(f"error: {len(stale)} catalog(s) out of date; run 'guidebuilder update'", err=True)
@@ -138,12 +140,12 @@ def stats_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         return
     for slug in dict.fromkeys(r.slug for r in rows):
         table = Table(title=slug, title_justify="left")
-        for name in ("language", "translated", "fuzzy", "untranslated", "words", "words done", "%"):
+        for name in ("language", "translated", "fuzzy", "untranslated", "memory", "words", "words done", "%"):
             table.add_column(name, justify="left" if name == "language" else "right")
         for r in (r for r in rows if r.slug == slug):
             c = r.coverage
-            table.add_row(r.lang, str(c.translated), str(c.fuzzy), str(c.untranslated), str(c.total_words),
-                          str(c.translated_words), f"{100 * c.ratio:.1f}")
+            table.add_row(r.lang, str(c.translated), str(c.fuzzy), str(c.untranslated), str(r.memory),
+                          str(c.total_words), str(c.translated_words), f"{100 * c.ratio:.1f}")
         out.print(table)
     table = Table(title="guidebuilder (page chrome)", title_justify="left")
     for name in ("language", "project", "package", "english", "fuzzy", "chrome"):
@@ -182,6 +184,48 @@ def check_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         typer.echo(f"{errors} error(s), {warnings} warning(s)")
     if errors or (strict and warnings):
         raise typer.Exit(1)
+
+
+tm_app = typer.Typer(no_args_is_help=True, help="Translation memory: TMX files update fills new messages from.")
+app.add_typer(tm_app, name="tm")
+
+
+@tm_app.command("export")
+def tm_export_cmd(lang: str = typer.Option(..., "--lang", "-l", help="The language to export."),
+                  project: Path = ProjectOpt, guide: list[str] | None = GuideOpt,
+                  out_file: Path | None = typer.Option(None, "--out", "-o", help="TMX file (default: stdout).")
+                  ) -> None:
+    """Write every guide's translated, non-fuzzy messages in one language as TMX 1.4."""
+    from .catalogs import atomic_write
+    from .errors import ConfigError
+    from .memory import export_tmx
+
+    try:
+        proj = load_project(project)
+        if lang not in proj.languages:
+            raise ConfigError(f"language '{lang}' is not configured in guidebuilder.toml; "
+                              f"languages: {', '.join(proj.languages)}")
+        data = export_tmx(proj, _slugs(proj, guide), lang)
+        if out_file is not None:
+            atomic_write(out_file, data)
+    except GuideError as exc:
+        _fail(exc)
+    if out_file is None:
+        sys.stdout.buffer.write(data)
+    else:
+        typer.echo(f"{out_file}: {data.count(b'<tu>')} translation units", err=True)
+
+
+@tm_app.command("import")
+def tm_import_cmd(file: Path = typer.Argument(..., help="A TMX file."), project: Path = ProjectOpt) -> None:
+    """Copy a TMX file into memory/ and list it under [memory] tmx; `update` then fills from it."""
+    from .memory import import_tmx
+
+    try:
+        rel = import_tmx(load_project(project), file.resolve())
+    except GuideError as exc:
+        _fail(exc)
+    typer.echo(f"{rel}: listed under [memory] tmx; run 'guidebuilder update' to fill catalogs from it")
 
 
 fonts_app = typer.Typer(no_args_is_help=True, help="The project's fonts: add font files, see which scripts they cover.")

@@ -33,6 +33,7 @@ class Project:
     locale_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # [locales.<code>] overrides
     locales_root: Path | None = None  # catalogs somewhere else than <root>/locales (pseudo-locales)
     warnings: list[str] = field(default_factory=list)  # "guidebuilder.toml:LINE: ..." for the CLI to print
+    memory_tmx: list[str] = field(default_factory=list)  # [memory] tmx: TMX files update fills catalogs from
 
     @property
     def guides_dir(self) -> Path:
@@ -190,7 +191,7 @@ PROJECT: dict[str, Option] = {
     "paper": Option("'letter' or 'a4'", _choice("letter", "a4")),
 }
 GUIDE: dict[str, Option] = {"min_coverage": PROJECT["min_coverage"]}
-TABLES = ("project", "guides", "urls", "locales")
+TABLES = ("project", "guides", "urls", "locales", "memory")
 
 
 class _Report:
@@ -278,7 +279,7 @@ def _apply(project: Project, data: dict[str, Any], report: _Report) -> None:
             report.warn(f"unknown table [{key}]; did you mean [{close[0]}]?", key)
         else:
             report.warn(f"unknown {'table [' + key + ']' if isinstance(value, dict) else 'key ' + repr(key)}; "
-                        "the tables are [project], [guides.<slug>], [urls.<lang>] and [locales.<code>]", key)
+                        "the tables are [project], [guides.<slug>], [urls.<lang>], [locales.<code>] and [memory]", key)
     settings = report.options(report.table(data, "project", '[project] then languages = ["bn"]'),
                               PROJECT, "[project]", "project")
     for name, value in settings.items():
@@ -315,6 +316,41 @@ def _apply(project: Project, data: dict[str, Any], report: _Report) -> None:
 
     project.locale_settings = _locale_settings(report.table(data, "locales", '[locales.ar] then digits = "arab"'),
                                                report)
+    _memory(project, report.table(data, "memory", '[memory] then tmx = ["memory/org.tmx"]'), report)
+
+
+def _tmx_paths(value: Any) -> list[str]:
+    if isinstance(value, str):
+        raise Invalid(f"must be a list of paths, not {toml_value(value)}; write [{toml_value(value)}]")
+    if not isinstance(value, list) or not all(isinstance(path, str) and path for path in value):
+        raise Invalid
+    for path in value:
+        if value.count(path) > 1:
+            raise Invalid(f"lists {toml_value(path)} twice; remove one")
+        if not path.lower().endswith(".tmx"):
+            raise Invalid(f"lists {toml_value(path)}, which is not a .tmx file")
+    return list(value)
+
+
+MEMORY: dict[str, Option] = {
+    "tmx": Option('a list of TMX files in the project (e.g. ["memory/org.tmx"])', _tmx_paths),
+}
+
+
+def _memory(project: Project, table: dict[str, Any], report: _Report) -> None:
+    """[memory] tmx: TMX files inside the project folder that exist."""
+    paths = report.options(table, MEMORY, "[memory]", "memory").get("tmx", [])
+    root = project.root.resolve()
+    for path in paths:
+        target = (root / path).resolve()
+        if Path(path).is_absolute() or not target.is_relative_to(root):
+            report.error(f"[memory] 'tmx' lists {toml_value(path)}, outside the project folder; "
+                         "copy it into the project (guidebuilder tm import FILE)", "memory", "tmx")
+        elif not target.is_file():
+            report.error(f"[memory] 'tmx' lists {toml_value(path)}, which does not exist; "
+                         "add the file or remove it from the list", "memory", "tmx")
+        else:
+            project.memory_tmx.append(Path(path).as_posix())
 
 
 def _locale_settings(tables: dict[str, Any], report: _Report) -> dict[str, dict[str, Any]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .catalogs import Coverage, coverage, read_catalog
 from .chrome import DOMAIN, ChromeStats
 from .config import Project
+from .memory import count_filled
 
 
 @dataclass
@@ -18,6 +19,7 @@ class LanguageStats:
     coverage: Coverage
     po_path: str
     exists: bool
+    memory: int = 0  # entries filled from translation memory (their note still there)
 
     def as_dict(self) -> dict[str, object]:
         c = self.coverage
@@ -29,6 +31,7 @@ class LanguageStats:
                          "total": c.total},
             "words": {"translated": c.translated_words, "fuzzy": c.fuzzy_words,
                       "untranslated": c.untranslated_words, "total": c.total_words},
+            "memory": self.memory,
             "percent": round(100 * c.ratio, 1),
         }
 
@@ -41,11 +44,13 @@ def collect_stats(project: Project, slugs: list[str], langs: list[str]) -> list[
         pot = read_catalog(pot_path, project.rel(pot_path))
         for lang in langs:
             path = project.po_path(lang, slug)
+            filled = 0
             if path.is_file():
-                cov = coverage(read_catalog(path, project.rel(path), expect_lang=lang))
+                catalog = read_catalog(path, project.rel(path), expect_lang=lang)
+                cov, filled = coverage(catalog), count_filled(catalog)
             else:
                 cov = coverage(pot)
-            rows.append(LanguageStats(slug, lang, cov, project.rel(path), path.is_file()))
+            rows.append(LanguageStats(slug, lang, cov, project.rel(path), path.is_file(), filled))
     return rows
 
 

@@ -20,7 +20,7 @@ class UpdateResult:
     lang: str
     slug: str
     po_path: str
-    status: str  # "created", "updated", "unchanged"
+    status: str  # "created", "updated", "relaid" (same content, wrapped anew), "unchanged"
     seeded: int | None = None  # entries converted from another language (init --from)
 
 
@@ -46,7 +46,7 @@ def new_catalog(project: Project, lang: str, pot: polib.POFile) -> polib.POFile:
 
 
 def _merged(project: Project, lang: str, slug: str, pot: polib.POFile,
-            seed: polib.POFile | None = None) -> tuple[bytes, bool]:
+            seed: polib.POFile | None = None) -> tuple[polib.POFile, bool]:
     path = project.po_path(lang, slug)
     if path.is_file():
         po = read_catalog(path, project.rel(path), expect_lang=lang)
@@ -65,22 +65,35 @@ def _merged(project: Project, lang: str, slug: str, pot: polib.POFile,
     merged.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     if not equivalent(merged.metadata.get("Plural-Forms", ""), plural_forms(lang)):  # keep an equivalent spelling
         merged.metadata["Plural-Forms"] = plural_forms(lang)
-    return format_catalog(merged), created
+    return merged, created
+
+
+def _meaning(data: bytes) -> tuple[object, ...]:
+    """What a catalog says, apart from its layout: header, then every entry's fields in order."""
+    catalog = polib.pofile(data.decode("utf-8"), wrapwidth=79)
+    entries = tuple((e.obsolete, e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, tuple(sorted(e.msgstr_plural.items())),
+                     tuple(e.flags), e.comment, e.tcomment, tuple(e.occurrences), e.previous_msgctxt,
+                     e.previous_msgid, e.previous_msgid_plural) for e in catalog)
+    return catalog.header, tuple(sorted(catalog.metadata.items())), catalog.metadata_is_fuzzy, entries
 
 
 def update(project: Project, slugs: list[str], langs: list[str], check: bool = False) -> list[UpdateResult]:
     """Merge locales/<slug>.pot into each locales/<lang>/LC_MESSAGES/<slug>.po, and the page chrome's template.
 
     A new chrome catalog starts from guidebuilder's own translation of the
-    language (guidebuilder/ui/<lang>.po) when there is one. Everything is read
-    and merged before anything is written; with check=True nothing is written
-    and the results say which catalogs are stale.
+    language (guidebuilder/ui/<lang>.po) when there is one. New and changed
+    messages of a guide are then filled from translation memory (memory.py): the
+    language's other guide catalogs and the [memory] TMX files. Everything is
+    read and merged before anything is written; with check=True nothing is
+    written and the results say which catalogs are stale: different in content,
+    not merely wrapped differently.
     """
     from .chrome import DOMAIN, chrome_template, package_seed, refuse_guide_named_like_domain
+    from .memory import build_memories, fill
 
     refuse_guide_named_like_domain(slugs)
     errors: list[CatalogError] = []
-    planned: list[tuple[str, str, bytes, bool]] = []
+    merged: dict[tuple[str, str], tuple[polib.POFile, bool]] = {}
     templates = []
     for slug in slugs:
         pot_path = project.pot_path(slug)
@@ -92,22 +105,51 @@ def update(project: Project, slugs: list[str], langs: list[str], check: bool = F
         for lang in langs:
             seed = package_seed(lang, pot) if slug == DOMAIN else None
             try:
-                data, created = _merged(project, lang, slug, pot, seed)
+                merged[(slug, lang)] = _merged(project, lang, slug, pot, seed)
             except CatalogError as exc:
                 errors.append(exc)
-                continue
-            planned.append((lang, slug, data, created))
+    memories = build_memories(project, _memory_sources(project, slugs, langs, merged), langs)
+    planned: list[tuple[str, str, bytes, bool]] = []
+    for (slug, lang), (catalog, created) in merged.items():
+        if slug != DOMAIN:  # the chrome starts from guidebuilder's own translation instead
+            fill(catalog, memories[lang], slug)
+        try:
+            planned.append((lang, slug, format_catalog(catalog), created))
+        except CatalogError as exc:
+            errors.append(exc)
     results = []
     for lang, slug, data, created in planned:
         path = project.po_path(lang, slug)
-        changed = created or path.read_bytes() != data
-        status = "created" if created else ("updated" if changed else "unchanged")
-        if changed and not check:
+        old = None if created else path.read_bytes()
+        if created:
+            status = "created"
+        elif old == data:
+            status = "unchanged"
+        else:
+            status = "updated" if _meaning(old or b"") != _meaning(data) else "relaid"
+        if status != "unchanged" and not check:
             atomic_write(path, data)
         results.append(UpdateResult(lang, slug, project.rel(path), status))
     if errors:
         raise CatalogErrors(errors)
     return results
+
+
+def _memory_sources(project: Project, slugs: list[str], langs: list[str],
+                    merged: dict[tuple[str, str], tuple[polib.POFile, bool]]) -> dict[tuple[str, str], polib.POFile]:
+    """Every guide catalog of the languages: merged ones, and on disk those of guides not being updated."""
+    from .config import guide_slugs
+
+    sources = {key: catalog for key, (catalog, _created) in merged.items()}
+    for slug in guide_slugs(project.root):
+        for lang in langs:
+            path = project.po_path(lang, slug)
+            if (slug, lang) not in sources and slug not in slugs and path.is_file():
+                try:
+                    sources[(slug, lang)] = read_catalog(path, project.rel(path), expect_lang=lang)
+                except CatalogError:
+                    continue  # its own update reports it; a broken neighbour must not block this guide
+    return sources
 
 
 class CatalogErrors(CatalogError):
