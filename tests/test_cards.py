@@ -130,13 +130,7 @@ def test_card_draws_every_glyph(built, lang):
 
 
 def test_card_qr_code_leads_to_the_page(built, tmp_path):
-    zxingcpp = pytest.importorskip("zxingcpp")
-    from PIL import Image
-
-    subprocess.run(["pdftoppm", "-png", "-r", "300", "-f", "2", "-l", "2", str(card_file(built, "ur")),
-                    str(tmp_path / "back")], check=True)
-    [image] = tmp_path.glob("back*.png")
-    assert [r.text for r in zxingcpp.read_barcodes(Image.open(image))] == [f"{SITE}/card/ur/"]
+    assert decoded(card_file(built, "ur"), 2, tmp_path) == [f"{SITE}/card/ur/"]
 
 
 def test_urdu_card_is_right_aligned(built):
@@ -147,6 +141,25 @@ def test_urdu_card_is_right_aligned(built):
     assert 250 < right < 253.5
     left = min(float(x) for x in re.findall(r'xMin="([\d.]+)"', done.stdout))
     assert left > 30  # and its lines are ragged on the left, not set from it
+
+
+def decoded(pdf: Path, page: int, tmp_path: Path) -> list[str]:
+    """The texts of the QR codes on one page of a PDF, rasterized at 300 dpi."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-png", "-r", "300", "-f", str(page), "-l", str(page), str(pdf),
+                    str(tmp_path / "page")], check=True)
+    [image] = tmp_path.glob("page*.png")
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(image))]
+
+
+def test_guide_pdf_colophon_has_the_qr_code_and_stamp(built, tmp_path):
+    path = built / "build" / "card" / "ur" / "card-ur.pdf"
+    last = len(PdfReader(path).pages)
+    text = pdftotext(path, last)
+    assert f"{SITE}/card/ur/" in text and "اردو" in text
+    assert decoded(path, last, tmp_path) == [f"{SITE}/card/ur/"]
 
 
 def test_text_message_and_manifest(built):
