@@ -100,11 +100,14 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
             directions[lang] = facts_for(lang).direction
             records[f"{slug}/{lang}"] = decision_record(key, decisions[lang], directions[lang])
         menu = list(published(decisions))
-        settings = [menu, sorted(options.formats), options.include_fuzzy, options.proof,
+        extra = () if options.only_formats else tuple(k for k in guide.formats if k not in options.formats)
+        settings = [menu, sorted(options.formats + extra), options.include_fuzzy, options.proof,
                     options.paper or project.paper]
+        if extra:  # what the extra kinds print or link to
+            settings += [project.site_url, project.card_size, project.card_back]
         keys = {lang: job_key(project, slug, lang, settings) for lang in langs if lang in menu}
         guide_plan = plan_guide(slug, langs, decisions, directions, keys, state,
-                                lambda rel: (options.out_dir / rel).is_file(), options.force)
+                                lambda rel: (options.out_dir / rel).is_file(), options.force, extra)
         plan.jobs += guide_plan.jobs
         plan.known.update(guide_plan.known)
     jobs = {(spec.slug, spec.lang) for spec in plan.jobs}

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -293,7 +294,8 @@ def _progress_printer(quiet: bool) -> tuple[Progress, BuildProgress, dict[str, T
 @app.command("build-guides")
 def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, lang: list[str] | None = LangOpt,
               format: list[str] | None = typer.Option(None, "--format", "-f",
-                                                      help="pdf or html (repeatable; default both)."),
+                                                      help="pdf, html, wallet-card or text (repeatable; default: "
+                                                           "pdf, html and each guide's front matter formats)."),
               out_dir: Path | None = typer.Option(None, "--out", "-o",
                                                   help="Output folder (default build/, or build/proof with --proof)."),
               jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel jobs (default: CPU count)."),
@@ -318,7 +320,8 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         slugs = _slugs(proj, guide)
         out_dir = out_dir or Path("build/proof" if proof else "build")
         out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
-        options = BuildOptions(out_dir=out_path, guides=slugs, langs=langs, formats=formats, jobs=jobs,
+        options = BuildOptions(out_dir=out_path, guides=slugs, langs=langs, formats=formats, only_formats=bool(format),
+                               jobs=jobs,
                                force=force, include_fuzzy=include_fuzzy, proof=proof, paper=paper)
         from .state import unchanged_report
 
@@ -394,7 +397,7 @@ def _summary(report: BuildReport) -> None:
         note = r.reason or ("rebuilt" if r.rebuilt else "unchanged")
         table.add_row(r.slug, r.lang, f"[{colour}]{r.status}[/]", f"{100 * r.coverage:.0f}%",
                       str(r.pdf_pages or ""), f"{r.pdf_bytes // 1024} KB" if r.pdf_bytes else "",
-                      f"{r.seconds:.1f}s" if r.rebuilt else "", note)
+                      f"{r.seconds:.1f}s" if r.rebuilt else "", escape(note))  # "[project]" is not markup
     out.print(table)
     counts = {s: sum(1 for r in report.results if r.status == s) for s in ("published", "skipped", "failed")}
     rebuilt = sum(1 for r in report.results if r.rebuilt)

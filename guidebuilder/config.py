@@ -16,6 +16,8 @@ from .errors import ConfigError, ConfigErrors
 
 CONFIG_NAME = "guidebuilder.toml"
 DEFAULT_LANGUAGES = ("bn", "zh_Hant", "hi", "km", "ko", "tl", "vi", "ur")
+# A wallet card's trim size in points (width, height); every card has 1/8 in (9 pt) of bleed around it.
+CARD_SIZES = {"business": (252.0, 144.0), "cr80": (242.65, 153.07)}
 CHROME_DOMAIN = "guidebuilder"  # the gettext domain of the pages' interface text (guidebuilder/chrome.py)
 
 
@@ -28,6 +30,9 @@ class Project:
     languages: list[str] = field(default_factory=lambda: list(DEFAULT_LANGUAGES))
     min_coverage: float = 0.8
     paper: str = "letter"
+    site_url: str | None = None  # where the web pages are published; QR codes and text messages link there
+    card_size: str = "business"  # the wallet card's trim size: CARD_SIZES
+    card_back: str | None = None  # the wallet card's back: a language, "none", or None for the source language
     guide_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     url_maps: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> source URL -> localized URL
     locale_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # [locales.<code>] overrides
@@ -69,6 +74,21 @@ class Project:
     def all_languages(self) -> list[str]:
         """The source language then every target language."""
         return [self.source_language, *self.languages]
+
+    def card_back_language(self) -> str | None:
+        """The language of a wallet card's back, or None for a back without the card's text."""
+        if self.card_back == "none":
+            return None
+        return self.card_back or self.source_language
+
+    def site_url_error(self, kind: str) -> ConfigError:
+        """The error of a kind that links to the web pages in a project without site_url."""
+        line = None
+        if self.config_path.is_file():
+            line = line_of(self.config_path.read_text(encoding="utf-8-sig", errors="replace"), "project")
+        return ConfigError(f"the {kind} output links to the guide's web page, but [project] has no site_url; "
+                           'add site_url = "https://..." (where build/ is published) under [project]',
+                           CONFIG_NAME, line)
 
     def min_coverage_for(self, slug: str) -> float:
         """Publishing threshold for one guide (guidebuilder.toml [guides.<slug>])."""
@@ -159,6 +179,18 @@ def _choice(*choices: str) -> Callable[[Any], str]:
     return parse
 
 
+def _site_url(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"https://[^\s/?#]+(?:/[^\s?#]*)?", value.strip()):
+        raise Invalid
+    return value.strip().rstrip("/")
+
+
+def _card_back(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise Invalid
+    return value if value == "none" else _locale(value)
+
+
 def _locale(value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise Invalid
@@ -189,6 +221,11 @@ PROJECT: dict[str, Option] = {
     "languages": Option('a list of CLDR locale identifiers (e.g. ["bn", "zh_Hant"])', _locales),
     "min_coverage": Option("a number from 0 to 1 (e.g. 0.8)", _number),
     "paper": Option("'letter' or 'a4'", _choice("letter", "a4")),
+    "site_url": Option('the https:// address the guides are published at (e.g. "https://guides.example.org")',
+                       _site_url),
+    "card_size": Option("'business' (3.5 x 2 in) or 'cr80' (85.6 x 54 mm, a bank card)",
+                        _choice(*CARD_SIZES)),
+    "card_back": Option('a configured language (e.g. "en") or "none"', _card_back),
 }
 GUIDE: dict[str, Option] = {"min_coverage": PROJECT["min_coverage"]}
 TABLES = ("project", "guides", "urls", "locales", "memory")
@@ -287,6 +324,10 @@ def _apply(project: Project, data: dict[str, Any], report: _Report) -> None:
     if project.source_language in project.languages and "languages" in settings:
         report.error(f"[project] 'languages' lists the source language {toml_value(project.source_language)}; "
                      "remove it (the source language is always published)", "project", "languages")
+    if project.card_back not in (None, "none", *project.all_languages()):
+        report.error(f"[project] 'card_back' is {toml_value(project.card_back)}, which is not a configured language; "
+                     f"write one of {', '.join(map(toml_value, project.all_languages()))} or \"none\"",
+                     "project", "card_back")
 
     slugs = guide_slugs(project.root)
     for slug, table in report.table(data, "guides", "[guides.my-guide] then min_coverage = 1.0").items():

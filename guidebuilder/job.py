@@ -15,7 +15,7 @@ from .config import Project
 from .fonts import cache_root, isolate_fontconfig
 from .locales import facts_for
 from .model import LanguageResult, Status
-from .outputs import Job, Made, OutputKind
+from .outputs import Job, Made, OutputKind, selected
 from .planner import JobSpec
 from .source import read_guide
 from .state import STATE_DIR, BuildOptions
@@ -39,6 +39,8 @@ def build_one(project: Project, spec: JobSpec, options: BuildOptions, kinds: lis
     started = time.monotonic()
     isolate_fontconfig(options.out_dir / STATE_DIR)
     job = load_job(project, spec, options, translation)
+    if spec.formats:
+        kinds = selected([*(kind.name for kind in kinds), *spec.formats])
     made: dict[str, Made] = {}
     for kind in kinds:
         made[kind.name] = kind.build(job, made)

@@ -22,6 +22,9 @@ class Status(StrEnum):
     FAILED = "failed"
 
 
+_TEXT_ONLY = ("chars", "sms_segments", "sms_encoding")
+
+
 @dataclass(frozen=True)
 class Output:
     """One published file of a language (the PDF, the web page), as the manifest lists it."""
@@ -33,10 +36,15 @@ class Output:
     pages: int | None = None
     width_pt: float | None = None
     height_pt: float | None = None
+    # A text message's length: characters, SMS segments and the SMS encoding ("GSM-7" or "UCS-2").
+    chars: int | None = None
+    sms_segments: int | None = None
+    sms_encoding: str | None = None
 
     def to_dict(self) -> JsonObject:
-        """The manifest's and state file's form."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The manifest's and state file's form (a text message's keys only on a text message)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name not in _TEXT_ONLY or getattr(self, f.name) is not None}
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Output:

@@ -159,3 +159,36 @@ def fit_tables_css(tables: list[WideTable], anywhere: set[int]) -> str:
             rule += f" {selector} th, {selector} td {{ overflow-wrap: anywhere; }}"
         rules.append(rule)
     return "\n".join(rules)
+
+
+def render_document(html: str, base_dir: Path, allowed_roots: list[Path]) -> Any:
+    """Lay out html with WeasyPrint (relative URLs resolve in base_dir): the document, pages and boxes."""
+    weasyprint = _weasyprint()
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    try:
+        return weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
+                               url_fetcher=make_fetcher(allowed_roots, FetchLog())).render()
+    except Exception as exc:  # WeasyPrint raises many types; the build reports one
+        raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
+
+
+def lines_after_first_page(document: Any) -> int:
+    """How many lines of text a laid-out document sets after its first page (what one page could not hold).
+
+    Reads the laid-out page boxes (Page._page_box, a private read listed in
+    guidebuilder.weasyprint_patches) and changes nothing.
+    """
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    return sum(1 for page in document.pages[1:] for box in page._page_box.descendants() if isinstance(box, LineBox))
+
+
+def write_pages(documents: list[Any], identifier: str) -> PdfResult:
+    """One PDF of the pages of several laid-out documents, in order."""
+    pages = [page for document in documents for page in document.pages]
+    try:
+        data = documents[0].copy(pages).write_pdf(pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode())
+    except Exception as exc:  # WeasyPrint raises many types; the build reports one
+        raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
+    first = pages[0]
+    return PdfResult(data, len(pages), [], [], round(first.width * 0.75, 2), round(first.height * 0.75, 2))

@@ -23,6 +23,7 @@ class JobSpec:
     published: tuple[str, ...]
     key: str
     coverage: float
+    formats: tuple[str, ...] = ()  # the kinds the guide asks for besides the build's own (front matter formats:)
 
 
 @dataclass
@@ -71,7 +72,8 @@ def published(decisions: dict[str, Decision]) -> tuple[str, ...]:
 
 
 def plan_guide(slug: str, langs: Iterable[str], decisions: dict[str, Decision], directions: dict[str, str],
-               keys: dict[str, str], state: JsonObject, exists: Callable[[str], bool], force: bool) -> Plan:
+               keys: dict[str, str], state: JsonObject, exists: Callable[[str], bool], force: bool,
+               formats: tuple[str, ...] = ()) -> Plan:
     """Plan one guide's languages: decided ones as they are, unchanged published ones reused, the rest as jobs.
 
     keys holds the output key of every language to publish; an earlier result is
@@ -93,7 +95,7 @@ def plan_guide(slug: str, langs: Iterable[str], decisions: dict[str, Decision], 
             if result is not None and result.outputs and all(exists(o.path) for o in result.outputs):
                 plan.known[(slug, lang)] = result
                 continue
-        plan.jobs.append(JobSpec(slug, lang, menu, keys[lang], decision.coverage))
+        plan.jobs.append(JobSpec(slug, lang, menu, keys[lang], decision.coverage, formats))
     return plan
 
 

@@ -264,12 +264,36 @@ class PageLinks:
     languages: list[tuple[str, str, str, str]]  # (bcp47, native name, href, dir)
     pdf_href: str | None = None
     pdf_bytes: int | None = None
+    extras: list[Download] = field(default_factory=list)  # the guide's other outputs, for download
 
+
+@dataclass(frozen=True)
+class Download:
+    """A file of another output kind the web page offers for download."""
+
+    kind: str
+    href: str  # relative to the page
+    type: str  # its media type
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What a printed page says of its edition: the web page's address, as text and as a QR code."""
+
+    url: str
+    qr: str  # a data: URI of the QR code's SVG
+    lang: str  # the BCP 47 tag of the page's language
+    language: str  # its native name
 
 def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts, target: str,
-                css: str, links: PageLinks, proof: bool = False,
-                chrome: Chrome | None = None) -> tuple[str, BodyRenderer]:
-    """The full HTML document of a guide in one language; chrome gives the interface text (default: the package's)."""
+                css: str, links: PageLinks, proof: bool = False, chrome: Chrome | None = None,
+                edition: Edition | None = None, card: bool = False) -> tuple[str, BodyRenderer]:
+    """The full HTML document of a guide in one language; chrome gives the interface text (default: the package's).
+
+    edition adds the QR code and edition stamp (the print colophon, or a card's top);
+    card marks the page as a wallet card's face.
+    """
     lang = translation.lang
     chrome = chrome or default_chrome(lang)
     renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof)
@@ -290,7 +314,9 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
         date_text=format_guide_date(date, facts) if isinstance(date, dt.date) else None,
         date_iso=date.isoformat() if isinstance(date, dt.date) else None,
         license=guide.meta.get("license"), contact=guide.meta.get("contact"),
-        languages=links.languages, pdf_href=links.pdf_href, pdf_size=pdf_size,
+        languages=links.languages, pdf_href=links.pdf_href, pdf_size=pdf_size, edition=edition, card=card,
+        extras=[{"kind": e.kind, "href": e.href, "type": e.type, "size": size_text(facts, e.bytes)}
+                for e in links.extras],
         digits=facts.digits, _=chrome.text,
     )
     return html, renderer

@@ -14,8 +14,11 @@ from .locales import facts_for
 from .model import BuildReport, JsonObject, Status
 from .pagestyle import subset_faces
 from .planner import remembered_result
-from .render import jinja_env, size_label
+from .render import jinja_env, size_label, size_text
 from .state import STATE_DIR
+
+# The outputs besides the PDF the portal offers for download, with their media types.
+DOWNLOAD_TYPES = {"wallet-card": "application/pdf", "text": "text/plain"}
 
 
 def whole_site(project: Project, report: BuildReport, state: JsonObject) -> BuildReport:
@@ -65,7 +68,11 @@ def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
             rows.append({"lang": facts.bcp47, "dir": facts.direction, "name": facts.native_name,
                          "match": facts.match_tags,
                          "html": r.html, "pdf": r.pdf,
-                         "pdf_label": size_label(chromes[r.lang], r.pdf_bytes, facts) if r.pdf_bytes else None})
+                         "pdf_label": size_label(chromes[r.lang], r.pdf_bytes, facts) if r.pdf_bytes else None,
+                         "chrome": chromes[r.lang].text,
+                         "extras": [{"kind": o.kind, "href": o.path, "type": DOWNLOAD_TYPES[o.kind],
+                                     "size": size_text(facts, o.bytes)}
+                                    for o in r.outputs if o.kind in DOWNLOAD_TYPES]})
         cards.append({"slug": slug, "title": title, "languages": rows})
     template = jinja_env().get_template("portal.html.j2")
     _ = chromes[project.source_language].text

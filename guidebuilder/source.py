@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -26,7 +27,8 @@ from .config import guide_slugs  # noqa: F401  (re-exported)
 from .errors import SourceError
 from .inline import MarkupError, escape, parse, signature
 
-FRONT_MATTER_KEYS = ("title", "subtitle", "summary", "organization", "version", "date", "license", "contact")
+FRONT_MATTER_KEYS = ("title", "subtitle", "summary", "organization", "version", "date", "license", "contact",
+                     "formats")
 TRANSLATABLE_KEYS = ("title", "subtitle", "summary", "organization")
 REQUIRED_KEYS = ("title",)
 CALLOUT = "callout"
@@ -85,6 +87,11 @@ class Guide:
     meta_messages: dict[str, Message]
     blocks: list[Block]
     footnotes: list[tuple[str, list[Block]]]
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The output kinds the guide asks for besides its PDF and web page (front matter formats:)."""
+        return tuple(self.meta.get("formats", ()))
 
     def messages(self) -> list[Message]:
         """Every message in document order: front matter, body, footnotes."""
@@ -398,6 +405,24 @@ def _date(value: object) -> dt.date:
     return dt.datetime.fromisoformat(text.replace(" ", "T", 1))
 
 
+def _formats(value: object, line: int, problem: Callable[[str, int], None]) -> tuple[str, ...]:
+    """The output kinds a guide asks for besides its PDF and web page (front matter `formats: [...]`)."""
+    from .outputs import KINDS
+
+    if isinstance(value, str):
+        problem(f"formats must be a list, e.g. formats: [{_shown(value)}]", line)
+        return ()
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        problem(f"formats must be a list of output kinds, e.g. formats: [wallet-card, text], not {_shown(value)}",
+                line)
+        return ()
+    for name in value:
+        if name not in KINDS:
+            problem(f"unknown output kind '{_shown(name)}'; known kinds: {', '.join(KINDS)}", line)
+            return ()
+    return tuple(dict.fromkeys(value))
+
+
 def _front_matter(token: Token, src_path: str) -> tuple[dict[str, Any], dict[str, Message]]:
     """Parse YAML front matter, keeping each field's line; every problem is reported, then one raise."""
     first_line = (token.map[0] + 2) if token.map else 2  # the line after the opening ---
@@ -456,6 +481,8 @@ def _front_matter(token: Token, src_path: str) -> tuple[dict[str, Any], dict[str
         elif key == "version" and value is not None:
             if not isinstance(value, (str, int)) or isinstance(value, bool):
                 problem(f"version must be text in quotes, e.g. version: \"{_shown(value)}\"", line)
+        elif key == "formats":
+            data[key] = _formats(value, line, problem)
         elif key == "date" and value is not None:
             try:
                 data[key] = _date(value)

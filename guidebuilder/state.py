@@ -27,6 +27,7 @@ class BuildOptions:
     guides: list[str] | None = None
     langs: list[str] | None = None
     formats: tuple[str, ...] = ("pdf", "html")
+    only_formats: bool = False  # --format given: build those kinds alone, not also each guide's front matter formats
     jobs: int = 0
     force: bool = False
     include_fuzzy: bool = False
@@ -55,7 +56,8 @@ def load_state(out_dir: Path) -> JsonObject:
 def whole_key(project: Project, slugs: list[str], langs: list[str], options: BuildOptions) -> str:
     """Checksum of every input of a whole build and its settings."""
     return site_key(project, slugs, [slugs, langs, sorted(options.formats), options.include_fuzzy, options.proof,
-                                     options.paper or project.paper, str(project.locales_dir)])
+                                     options.paper or project.paper, str(project.locales_dir),
+                                     *(["only formats"] if options.only_formats else [])])
 
 
 def unchanged_report(project: Project, slugs: list[str], options: BuildOptions) -> BuildReport | None:

@@ -37,7 +37,7 @@ def test_unknown_front_matter_key(project, cli):
     result = cli("extract", cwd=project, env=EPOCH)
     assert result.code == 1
     assert result.stderr == ("error: guides/fixture/guide.md:8: unknown front matter key 'licence'; known keys: "
-                             "title, subtitle, summary, organization, version, date, license, contact\n")
+                             "title, subtitle, summary, organization, version, date, license, contact, formats\n")
 
 
 def test_guide_folder_without_guide_md(project, cli):

@@ -68,7 +68,7 @@ def test_every_front_matter_problem_at_once(project, cli):
         f"error: {GUIDE}:7: date '2026-02-30' is not a real date (day is out of range for month); "
         "write it as YYYY-MM-DD, e.g. 2026-11-01\n"
         f"error: {GUIDE}:8: unknown front matter key 'licence'; known keys: title, subtitle, summary, "
-        "organization, version, date, license, contact\n")
+        "organization, version, date, license, contact, formats\n")
 
 
 def test_line_over_the_limit(project, cli):

@@ -135,9 +135,14 @@ def selected(formats: tuple[str, ...] | list[str]) -> list[OutputKind]:
 
 def _register_builtin() -> None:
     from .pdf_guide import PdfGuide
+    from .text_message import TextMessage
+    from .wallet_card import WalletCard
     from .web_page import WebPage
 
+    # The web page comes after every kind it offers for download, so that it knows their sizes.
     register(PdfGuide())
+    register(WalletCard())
+    register(TextMessage())
     register(WebPage())
 
 

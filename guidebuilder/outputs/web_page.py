@@ -8,6 +8,7 @@ from . import Job, Made
 from .pdf_guide import pdf_path
 
 if TYPE_CHECKING:
+    from ..render import Download
     from ..source import Block
 
 
@@ -15,7 +16,7 @@ class WebPage:
     """The `html` output kind."""
 
     name = "html"
-    needs: tuple[str, ...] = ("pdf",)  # the download link shows the PDF's size
+    needs: tuple[str, ...] = ("pdf", "wallet-card", "text")  # the download links show the files' sizes
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Render the page once to learn the characters it draws, subset its fonts, render it with their CSS."""
@@ -27,7 +28,7 @@ class WebPage:
         pdf = made.get("pdf")
         pdf_file = pdf_path(job)
         pdf_bytes = pdf.output.bytes if pdf else (pdf_file.stat().st_size if pdf_file.is_file() else None)
-        links = PageLinks(job.language_menu(), pdf_file.name if pdf_bytes else None, pdf_bytes)
+        links = PageLinks(job.language_menu(), pdf_file.name if pdf_bytes else None, pdf_bytes, _downloads(job, made))
         draft, renderer = render_page(guide, job.translation, facts, job.source_facts, "web", "", links,
                                       job.options.proof, job.chrome)
         families = job.families
@@ -47,6 +48,23 @@ class WebPage:
         files += [(job.out_dir / "fonts" / path.name, path.read_bytes()) for _font, path in faces]
         files += [(job.out_dir / asset, (guide.abs_dir / asset).read_bytes()) for asset in _assets(job)]
         return Made(job.output(self.name, page, data), files, owns=[job.out_dir / "fonts"])
+
+
+def _downloads(job: Job, made: dict[str, Made]) -> list[Download]:
+    """The guide's other outputs (front matter formats) the page offers: made now, or left by an earlier build."""
+    from ..render import Download
+    from .text_message import text_path
+    from .wallet_card import card_path
+
+    found = []
+    for kind, path, media in (("wallet-card", card_path(job), "application/pdf"),
+                              ("text", text_path(job), "text/plain")):
+        if kind not in job.guide.formats and kind not in made:
+            continue
+        size = made[kind].output.bytes if kind in made else (path.stat().st_size if path.is_file() else None)
+        if size:
+            found.append(Download(kind, path.name, media, size))
+    return found
 
 
 def _assets(job: Job) -> list[str]:
