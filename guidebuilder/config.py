@@ -204,16 +204,23 @@ def _locale(value: Any) -> str:
     return value
 
 
-def _locales(value: Any) -> list[str]:
+def _distinct_strings(value: Any, what: str) -> list[str]:
+    """A TOML list of distinct non-empty strings (what: "strings", "paths"), else Invalid saying why."""
     if isinstance(value, str):
-        raise Invalid(f"must be a list of strings, not {toml_value(value)}; write [{toml_value(value)}]")
-    if not isinstance(value, list) or not all(isinstance(code, str) and code for code in value):
+        raise Invalid(f"must be a list of {what}, not {toml_value(value)}; write [{toml_value(value)}]")
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
         raise Invalid
-    for code in value:
-        if value.count(code) > 1:
-            raise Invalid(f"lists {toml_value(code)} twice; remove one")
-        _locale(code)
+    for item in value:
+        if value.count(item) > 1:
+            raise Invalid(f"lists {toml_value(item)} twice; remove one")
     return list(value)
+
+
+def _locales(value: Any) -> list[str]:
+    codes = _distinct_strings(value, "strings")
+    for code in codes:
+        _locale(code)
+    return codes
 
 
 PROJECT: dict[str, Option] = {
@@ -361,16 +368,11 @@ def _apply(project: Project, data: dict[str, Any], report: _Report) -> None:
 
 
 def _tmx_paths(value: Any) -> list[str]:
-    if isinstance(value, str):
-        raise Invalid(f"must be a list of paths, not {toml_value(value)}; write [{toml_value(value)}]")
-    if not isinstance(value, list) or not all(isinstance(path, str) and path for path in value):
-        raise Invalid
-    for path in value:
-        if value.count(path) > 1:
-            raise Invalid(f"lists {toml_value(path)} twice; remove one")
+    paths = _distinct_strings(value, "paths")
+    for path in paths:
         if not path.lower().endswith(".tmx"):
             raise Invalid(f"lists {toml_value(path)}, which is not a .tmx file")
-    return list(value)
+    return paths
 
 
 MEMORY: dict[str, Option] = {
