@@ -137,11 +137,13 @@ def _register_builtin() -> None:
     from .pdf_guide import PdfGuide
     from .text_message import TextMessage
     from .wallet_card import WalletCard
+    from .wallet_card_sheet import WalletCardSheet
     from .web_page import WebPage
 
     # The web page comes after every kind it offers for download, so that it knows their sizes.
     register(PdfGuide())
     register(WalletCard())
+    register(WalletCardSheet())
     register(TextMessage())
     register(WebPage())
 
