@@ -13,13 +13,18 @@ from .fonts import Face, FontFile, cmap, facts_families, font_stack, fonts_for, 
 from .locales import LocaleFacts, facts_for
 from .render import jinja_env
 
+# The print page's CSS size and margins for each paper: the project's papers and the booklet's halves of them.
+PAGE_SIZES = {"letter": ("letter", "22mm 20mm"), "a4": ("A4", "22mm 20mm"),
+              "half-letter": ("5.5in 8.5in", "16mm 14mm"), "a5": ("A5", "16mm 14mm")}
+
 
 def page_css(project: Project, lang: str, source_lang: str, faces: str, paper: str, target: str) -> str:
-    """The page's stylesheet: WeasyPrint's paged media for print, browser CSS for the web."""
+    """The page's stylesheet: WeasyPrint's paged media for print (on paper: PAGE_SIZES), browser CSS for the web."""
     facts = facts_for(lang, project)
     source = facts_for(source_lang, project)
+    size, margin = PAGE_SIZES[paper]
     return jinja_env().get_template("guide.css.j2").render(
-        facts=facts, source=source, font_faces=faces, paper=paper, target=target,
+        facts=facts, source=source, font_faces=faces, paper=paper, target=target, page_size=size, page_margin=margin,
         font_stack=font_stack(facts_families(facts, source)), source_stack=font_stack(source.fonts))
 
 

@@ -150,3 +150,49 @@ def test_a4_sheet_alone_is_deterministic(project, cli):
     done = cli(*args, "--force", cwd=project)
     assert done.code == 0, done.stdout + done.stderr
     assert sheet.read_bytes() == first
+
+
+def test_booklet_printer_spreads(project, cli):
+    # The fixture guide fills three half-letter pages, padded to four: one sheet, outside then inside.
+    done = cli("build-guides", "--guide", "fixture", "--lang", "en", "--lang", "ur", "--format", "booklet",
+               "--quiet", cwd=project)
+    assert done.code == 0, done.stdout + done.stderr
+
+    def booklet(lang: str) -> Path:
+        return project / "build" / "fixture" / lang / f"fixture-{lang}-booklet.pdf"
+
+    def boxes(lang: str, side: int, text: str) -> list[tuple[float, float]]:
+        """(xMin, xMax) of every word pdftotext finds that reads text (RTL words come out reversed)."""
+        out = subprocess.run(["pdftotext", "-f", str(side), "-l", str(side), "-bbox", str(booklet(lang)), "-"],
+                             capture_output=True, text=True, check=True).stdout
+        return [(float(x0), float(x1)) for x0, x1, word in
+                re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)</word>', out)
+                if text in word or text[::-1] in word]
+
+    for lang in ("en", "ur"):
+        reader = PdfReader(booklet(lang))
+        assert len(reader.pages) == 2
+        assert [round(float(v)) for v in reader.pages[0].mediabox] == [0, 0, 792, 612]
+    # Letter landscape is 792 wide: the fold is at 396. Outside: the cover right of it (left for Urdu).
+    [(x0, _)] = boxes("en", 1, "Fixture")
+    assert x0 > 396
+    [(_, x1)] = boxes("ur", 1, "نمونہ رہنما")
+    assert x1 < 396
+    # Inside: page 2 (the 911 emergency call) left of the fold, or right of it for Urdu.
+    assert boxes("en", 2, "911") and all(x1 < 396 for _, x1 in boxes("en", 2, "911"))
+    assert boxes("ur", 2, "911") and all(x0 > 396 for x0, _ in boxes("ur", 2, "911"))
+    assert missing(drawn_glyphs(booklet("ur"))) == []
+    manifest = json.loads((project / "build" / "manifest.json").read_text())
+    [guide] = [g for g in manifest["guides"] if g["slug"] == "fixture"]
+    [en] = [e for e in guide["languages"] if e["lang"] == "en"]
+    [row] = [o for o in en["outputs"] if o["kind"] == "booklet"]
+    assert (row["pages"], row["width_pt"], row["height_pt"]) == (2, 792, 612)
+
+
+def test_booklet_spreads_for_eight_pages():
+    from guidebuilder.outputs.booklet import spreads
+
+    # Sheet 1 outside: 8 | 1, inside: 2 | 7; sheet 2 outside: 6 | 3, inside: 4 | 5 (0-based below).
+    assert spreads(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
+    assert spreads(8, rtl=True) == [(0, 7), (6, 1), (2, 5), (4, 3)]
+    assert spreads(5) == [(None, 0), (1, None), (None, 2), (3, 4)]

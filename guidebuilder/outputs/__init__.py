@@ -134,6 +134,7 @@ def selected(formats: tuple[str, ...] | list[str]) -> list[OutputKind]:
 
 
 def _register_builtin() -> None:
+    from .booklet import Booklet
     from .pdf_guide import PdfGuide
     from .text_message import TextMessage
     from .wallet_card import WalletCard
@@ -142,6 +143,7 @@ def _register_builtin() -> None:
 
     # The web page comes after every kind it offers for download, so that it knows their sizes.
     register(PdfGuide())
+    register(Booklet())
     register(WalletCard())
     register(WalletCardSheet())
     register(TextMessage())

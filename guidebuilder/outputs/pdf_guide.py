@@ -24,36 +24,42 @@ class PdfGuide:
     needs: tuple[str, ...] = ()
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
-        """Render the print page, then typeset it, setting wide tables smaller until they fit."""
-        from ..edition import edition_for
-        from ..fonts import face_css
-        from ..pagestyle import drawn_chars, page_css, subset_faces
-        from ..pdf import write_pdf
-        from ..render import PageLinks, render_page
-
-        guide, facts, project = job.guide, job.facts, job.project
-        links = PageLinks(job.language_menu())
-        edition = edition_for(project, guide.slug, job.lang)
-        draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
-                               job.options.proof, job.chrome, edition)
-        faces = subset_faces(project, job.families, drawn_chars(draft, facts), None, job.font_cache)
-        css = page_css(project, job.lang, project.source_language,
-                       face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), job.paper, "print")
-
-        def typeset(extra_css: str) -> PdfResult:
-            html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
-                                          links, job.options.proof, job.chrome, edition)
-            return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, job.font_cache],
-                             identifier=f"{guide.slug}/{job.lang}")
-
-        pdf = _typeset_fitting_tables(typeset)
-        warnings = [f"{guide.src_path}:{table.line}: table wider than the page by {table.overflow_pt:.0f} pt "
-                    f"in the {job.lang} PDF, even in 7.5 pt type with words broken; give it fewer columns or "
-                    f"split it" for table in pdf.wide_tables]
+        """Typeset the print page on the job's paper, with a warning for every table too wide for it."""
+        pdf, warnings = typeset_guide(job, job.paper)
         path = pdf_path(job)
         output = job.output(self.name, path, pdf.data, pages=pdf.pages, width_pt=pdf.width_pt,
                             height_pt=pdf.height_pt)
         return Made(output, [(path, pdf.data)], warnings)
+
+
+def typeset_guide(job: Job, paper: str) -> tuple[PdfResult, list[str]]:
+    """Render the print page on paper (pagestyle.PAGE_SIZES) and typeset it, wide tables set smaller to fit."""
+    from ..edition import edition_for
+    from ..fonts import face_css
+    from ..pagestyle import drawn_chars, page_css, subset_faces
+    from ..pdf import write_pdf
+    from ..render import PageLinks, render_page
+
+    guide, facts, project = job.guide, job.facts, job.project
+    links = PageLinks(job.language_menu())
+    edition = edition_for(project, guide.slug, job.lang)
+    draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
+                           job.options.proof, job.chrome, edition)
+    faces = subset_faces(project, job.families, drawn_chars(draft, facts), None, job.font_cache)
+    css = page_css(project, job.lang, project.source_language,
+                   face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), paper, "print")
+
+    def typeset(extra_css: str) -> PdfResult:
+        html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
+                                      links, job.options.proof, job.chrome, edition)
+        return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, job.font_cache],
+                         identifier=f"{guide.slug}/{job.lang}")
+
+    pdf = _typeset_fitting_tables(typeset)
+    warnings = [f"{guide.src_path}:{table.line}: table wider than the page by {table.overflow_pt:.0f} pt "
+                f"in the {job.lang} PDF, even in 7.5 pt type with words broken; give it fewer columns or "
+                f"split it" for table in pdf.wide_tables]
+    return pdf, warnings
 
 
 def _typeset_fitting_tables(typeset: Callable[[str], PdfResult]) -> PdfResult:
