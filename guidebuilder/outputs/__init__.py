@@ -135,6 +135,7 @@ def selected(formats: tuple[str, ...] | list[str]) -> list[OutputKind]:
 
 def _register_builtin() -> None:
     from .pdf_guide import PdfGuide
+    from .share_image import ShareImage
     from .text_message import TextMessage
     from .wallet_card import WalletCard
     from .web_page import WebPage
@@ -143,6 +144,7 @@ def _register_builtin() -> None:
     register(PdfGuide())
     register(WalletCard())
     register(TextMessage())
+    register(ShareImage())
     register(WebPage())
 
 

@@ -98,33 +98,22 @@ class _Face:
         """The laid-out face at the largest type size that fits one card face; fails below the floor."""
         from ..fonts import font_stack
         from ..pagestyle import page_css
-        from ..pdf import lines_after_first_page, render_document
+        from ..pdf import largest_fitting, lines_after_first_page, render_document
         from ..render import jinja_env
 
         job, project, guide = self.job, self.job.project, self.job.guide
         css = page_css(project, self.lang, project.source_language, faces, job.paper, "print")
         roots = [guide.abs_dir, project.fonts_dir, job.font_cache]
-        laid: dict[float, Any] = {}
 
         def layout(size: float) -> Any:
-            if size not in laid:
-                card_css = jinja_env().get_template("card.css.j2").render(
-                    size=f"{size:g}", width=f"{width:g}", height=f"{height:g}", back_only=self.back_only,
-                    rtl=self.facts.direction == "rtl", stamp_stack=font_stack(job.families))
-                laid[size] = render_document(self.render(css + "\n" + card_css), guide.abs_dir, roots)
-            return laid[size]
+            card_css = jinja_env().get_template("card.css.j2").render(
+                size=f"{size:g}", width=f"{width:g}", height=f"{height:g}", back_only=self.back_only,
+                rtl=self.facts.direction == "rtl", stamp_stack=font_stack(job.families))
+            return render_document(self.render(css + "\n" + card_css), guide.abs_dir, roots)
 
-        # The largest size that fits, found by halving the steps (fewer sizes fit as type grows).
-        steps = sizes()
-        low, high = 0, len(steps) - 1
-        if len(layout(steps[high]).pages) > 1:
-            over = lines_after_first_page(layout(steps[high]))
+        document, smallest = largest_fitting(sizes(), layout)
+        if document is None:
+            over = lines_after_first_page(smallest)
             raise RenderError(f"the wallet card overflows by {over} line{'s' if over != 1 else ''} at "
                               f"{FLOOR_PT:g} pt; shorten the guide or drop wallet-card from formats", guide.src_path)
-        while low < high:
-            middle = (low + high) // 2
-            if len(layout(steps[middle]).pages) == 1:
-                high = middle
-            else:
-                low = middle + 1
-        return layout(steps[low])
+        return document
