@@ -66,10 +66,11 @@ def typeset(job: Job) -> PdfResult:
 
     project, guide = job.project, job.guide
     edition = edition_for(project, guide.slug, job.lang)
+    logo = project.logo_uri()
 
     def page(css: str) -> tuple[str, Any]:
         return render_page(guide, job.translation, job.facts, job.source_facts, "print", css, PageLinks([]), False,
-                           job.chrome, edition, card=True)
+                           job.chrome, edition, card=True, logo=logo)
 
     draft, renderer = page("")
     card = "wallet-card" in guide.formats or ("summary" not in guide.meta_messages and len(renderer.toc) < 4)

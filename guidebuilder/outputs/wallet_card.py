@@ -78,6 +78,7 @@ class _Face:
         from ..translate import load_translation
 
         self.job, self.lang, self.edition, self.back_only = job, lang, edition, back_only
+        self.logo = job.project.logo_uri() if edition is not None else None  # the back carries the logo
         if lang == job.lang:
             self.facts, self.translation, self.chrome = job.facts, job.translation, job.chrome
         else:
@@ -91,7 +92,8 @@ class _Face:
 
         job = self.job
         html, _renderer = render_page(job.guide, self.translation, self.facts, job.source_facts, "print", css,
-                                      PageLinks([]), False, self.chrome, self.edition, card=True)
+                                      PageLinks([]), False, self.chrome, self.edition, card=True,
+                                      logo=self.logo)
         return html
 
     def fit(self, faces: str, width: float, height: float) -> Any:
