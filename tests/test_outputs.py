@@ -86,7 +86,8 @@ def test_manifest_lists_the_pdf_with_its_page_size(project, tmp_path):
 
 def test_unknown_format_is_refused_before_anything_is_written(project, cli, tmp_path):
     result = cli("build-guides", "--format", "epub", "--out", str(tmp_path / "out"), "--quiet", cwd=project)
-    assert (result.code, result.stderr) == (1, "error: --format must be pdf, wallet-card, text, share-image or html, not 'epub'\n")
+    assert (result.code, result.stderr) == (
+        1, "error: --format must be pdf, wallet-card, text, share-image or html, not 'epub'\n")
     assert not (tmp_path / "out").exists()
 
 
