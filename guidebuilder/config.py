@@ -39,6 +39,8 @@ class Project:
     locales_root: Path | None = None  # catalogs somewhere else than <root>/locales (pseudo-locales)
     warnings: list[str] = field(default_factory=list)  # "guidebuilder.toml:LINE: ..." for the CLI to print
     memory_tmx: list[str] = field(default_factory=list)  # [memory] tmx: TMX files update fills catalogs from
+    brand_logo: str | None = None  # [brand] logo: an SVG or PNG file in the project, relative to its root
+    brand_accent: str | None = None  # [brand] accent: a CSS colour for headings, the organization line, links out
 
     @property
     def guides_dir(self) -> Path:
@@ -89,6 +91,16 @@ class Project:
         return ConfigError(f"the {kind} output links to the guide's web page, but [project] has no site_url; "
                            'add site_url = "https://..." (where build/ is published) under [project]',
                            CONFIG_NAME, line)
+
+    def logo_uri(self) -> str | None:
+        """The [brand] logo as a data: URI for a printed page (None without one)."""
+        if self.brand_logo is None:
+            return None
+        import base64
+
+        media = "image/svg+xml" if self.brand_logo.lower().endswith(".svg") else "image/png"
+        data = base64.b64encode((self.root / self.brand_logo).read_bytes()).decode("ascii")
+        return f"data:{media};base64,{data}"
 
     def min_coverage_for(self, slug: str) -> float:
         """Publishing threshold for one guide (guidebuilder.toml [guides.<slug>])."""
@@ -235,7 +247,7 @@ PROJECT: dict[str, Option] = {
     "card_back": Option('a configured language (e.g. "en") or "none"', _card_back),
 }
 GUIDE: dict[str, Option] = {"min_coverage": PROJECT["min_coverage"]}
-TABLES = ("project", "guides", "urls", "locales", "memory")
+TABLES = ("project", "guides", "urls", "locales", "memory", "brand")
 
 
 class _Report:
@@ -323,7 +335,8 @@ def _apply(project: Project, data: dict[str, Any], report: _Report) -> None:
             report.warn(f"unknown table [{key}]; did you mean [{close[0]}]?", key)
         else:
             report.warn(f"unknown {'table [' + key + ']' if isinstance(value, dict) else 'key ' + repr(key)}; "
-                        "the tables are [project], [guides.<slug>], [urls.<lang>], [locales.<code>] and [memory]", key)
+                        "the tables are [project], [guides.<slug>], [urls.<lang>], [locales.<code>], [memory] "
+                        "and [brand]", key)
     settings = report.options(report.table(data, "project", '[project] then languages = ["bn"]'),
                               PROJECT, "[project]", "project")
     for name, value in settings.items():
@@ -365,6 +378,7 @@ def _apply(project: Project, data: dict[str, Any], report: _Report) -> None:
     project.locale_settings = _locale_settings(report.table(data, "locales", '[locales.ar] then digits = "arab"'),
                                                report)
     _memory(project, report.table(data, "memory", '[memory] then tmx = ["memory/org.tmx"]'), report)
+    _brand(project, report.table(data, "brand", '[brand] then accent = "#0b5394"'), report)
 
 
 def _tmx_paths(value: Any) -> list[str]:
@@ -394,6 +408,51 @@ def _memory(project: Project, table: dict[str, Any], report: _Report) -> None:
                          "add the file or remove it from the list", "memory", "tmx")
         else:
             project.memory_tmx.append(Path(path).as_posix())
+
+
+def _logo(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or Path(value).suffix.lower() not in (".svg", ".png"):
+        raise Invalid
+    return value
+
+
+def _colour(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Invalid
+    if re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", value):
+        return value
+    # A CSS named colour (tinycss2 comes with WeasyPrint); currentColor and transparent are no accent.
+    from tinycss2.color3 import parse_color  # type: ignore[import-untyped]
+
+    if re.fullmatch(r"[A-Za-z]+", value) and value.lower() not in ("currentcolor", "transparent") \
+            and parse_color(value) is not None:
+        return value.lower()
+    raise Invalid
+
+
+BRAND: dict[str, Option] = {
+    "logo": Option('an SVG or PNG file in the project (e.g. "brand/logo.svg")', _logo),
+    "accent": Option('a CSS colour: "#rgb", "#rrggbb" or a CSS colour name (e.g. "#0b5394" or "teal")', _colour),
+}
+
+
+def _brand(project: Project, table: dict[str, Any], report: _Report) -> None:
+    """[brand] logo and accent: a logo file inside the project that exists, a CSS colour."""
+    values = report.options(table, BRAND, "[brand]", "brand")
+    project.brand_accent = values.get("accent")
+    logo = values.get("logo")
+    if logo is None:
+        return
+    root = project.root.resolve()
+    target = (root / logo).resolve()
+    if Path(logo).is_absolute() or not target.is_relative_to(root):
+        report.error(f"[brand] 'logo' is {toml_value(logo)}, outside the project folder; "
+                     "copy the file into the project and give its path from there", "brand", "logo")
+    elif not target.is_file():
+        report.error(f"[brand] 'logo' is {toml_value(logo)}, which does not exist; "
+                     "add the file or fix the path", "brand", "logo")
+    else:
+        project.brand_logo = target.relative_to(root).as_posix()
 
 
 def _locale_settings(tables: dict[str, Any], report: _Report) -> dict[str, dict[str, Any]]:

@@ -22,7 +22,8 @@ class Status(StrEnum):
     FAILED = "failed"
 
 
-_TEXT_ONLY = ("chars", "sms_segments", "sms_encoding")
+# Keys only some kinds carry: a text message's length, an image's size in pixels.
+_KIND_ONLY = ("chars", "sms_segments", "sms_encoding", "width_px", "height_px")
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,13 @@ class Output:
     chars: int | None = None
     sms_segments: int | None = None
     sms_encoding: str | None = None
+    width_px: int | None = None  # an image's size
+    height_px: int | None = None
 
     def to_dict(self) -> JsonObject:
-        """The manifest's and state file's form (a text message's keys only on a text message)."""
+        """The manifest's and state file's form (a text message's or an image's keys only on those)."""
         return {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in _TEXT_ONLY or getattr(self, f.name) is not None}
+                if f.name not in _KIND_ONLY or getattr(self, f.name) is not None}
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Output:

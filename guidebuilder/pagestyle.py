@@ -25,7 +25,8 @@ def page_css(project: Project, lang: str, source_lang: str, faces: str, paper: s
     size, margin = PAGE_SIZES[paper]
     return jinja_env().get_template("guide.css.j2").render(
         facts=facts, source=source, font_faces=faces, paper=paper, target=target, page_size=size, page_margin=margin,
-        font_stack=font_stack(facts_families(facts, source)), source_stack=font_stack(source.fonts))
+        font_stack=font_stack(facts_families(facts, source)), source_stack=font_stack(source.fonts),
+        accent=project.brand_accent)
 
 
 def drawn_chars(html: str, facts: LocaleFacts) -> dict[Face, set[str]]:

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import mimetypes
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,31 @@ def render_document(html: str, base_dir: Path, allowed_roots: list[Path]) -> Any
                                url_fetcher=make_fetcher(allowed_roots, FetchLog())).render()
     except Exception as exc:  # WeasyPrint raises many types; the build reports one
         raise RenderError(f"WeasyPrint failed: {type(exc).__name__}: {exc}") from exc
+
+
+def largest_fitting(steps: list[float], layout: Callable[[float], Any]) -> tuple[Any, Any]:
+    """(the layout at the largest of steps, largest first, that is one page, or None; the layout at the last step).
+
+    Halves the steps rather than trying each, since fewer sizes fit as type grows;
+    layout(size) is called at most once per size.
+    """
+    laid: dict[float, Any] = {}
+
+    def at(size: float) -> Any:
+        if size not in laid:
+            laid[size] = layout(size)
+        return laid[size]
+
+    low, high = 0, len(steps) - 1
+    if len(at(steps[high]).pages) > 1:
+        return None, at(steps[high])
+    while low < high:
+        middle = (low + high) // 2
+        if len(at(steps[middle]).pages) == 1:
+            high = middle
+        else:
+            low = middle + 1
+    return at(steps[low]), at(steps[-1])
 
 
 def lines_after_first_page(document: Any) -> int:

@@ -288,11 +288,12 @@ class Edition:
 
 def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts, target: str,
                 css: str, links: PageLinks, proof: bool = False, chrome: Chrome | None = None,
-                edition: Edition | None = None, card: bool = False) -> tuple[str, BodyRenderer]:
+                edition: Edition | None = None, card: bool = False,
+                logo: str | None = None) -> tuple[str, BodyRenderer]:
     """The full HTML document of a guide in one language; chrome gives the interface text (default: the package's).
 
     edition adds the QR code and edition stamp (the print colophon, or a card's top);
-    card marks the page as a wallet card's face.
+    card marks the page as a wallet card's face; logo (a data: URI) heads the cover, or a card's stamp.
     """
     lang = translation.lang
     chrome = chrome or default_chrome(lang)
@@ -315,6 +316,7 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
         date_iso=date.isoformat() if isinstance(date, dt.date) else None,
         license=guide.meta.get("license"), contact=guide.meta.get("contact"),
         languages=links.languages, pdf_href=links.pdf_href, pdf_size=pdf_size, edition=edition, card=card,
+        logo=logo,
         extras=[{"kind": e.kind, "href": e.href, "type": e.type, "size": size_text(facts, e.bytes)}
                 for e in links.extras],
         digits=facts.digits, _=chrome.text,

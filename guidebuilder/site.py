@@ -81,7 +81,8 @@ def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
     families = tuple(dict.fromkeys(f for code in dict.fromkeys(shown) for f in facts_for(code, project).fonts))
     faces = subset_faces(project, families, page_chars(draft), "woff2", cache_root() / "fonts", first_match=True)
     css = face_css([(f, f"fonts/{p.name}", "woff2") for f, p in faces])
-    css += "\n" + jinja_env().get_template("portal.css.j2").render(stack=font_stack(families))
+    css += "\n" + jinja_env().get_template("portal.css.j2").render(stack=font_stack(families),
+                                                                  accent=project.brand_accent)
     html = template.render(cards=cards, lang=source.bcp47, _=_, css=css)
     writes = [(out_dir / "index.html", html.encode("utf-8"))]
     writes += [(out_dir / "fonts" / p.name, p.read_bytes()) for _f, p in faces]

@@ -136,6 +136,7 @@ def selected(formats: tuple[str, ...] | list[str]) -> list[OutputKind]:
 def _register_builtin() -> None:
     from .booklet import Booklet
     from .pdf_guide import PdfGuide
+    from .share_image import ShareImage
     from .text_message import TextMessage
     from .wallet_card import WalletCard
     from .wallet_card_sheet import WalletCardSheet
@@ -147,6 +148,7 @@ def _register_builtin() -> None:
     register(WalletCard())
     register(WalletCardSheet())
     register(TextMessage())
+    register(ShareImage())
     register(WebPage())
 
 

@@ -78,6 +78,7 @@ class _Face:
         from ..translate import load_translation
 
         self.job, self.lang, self.edition, self.back_only = job, lang, edition, back_only
+        self.logo = job.project.logo_uri() if edition is not None else None  # the back carries the logo
         if lang == job.lang:
             self.facts, self.translation, self.chrome = job.facts, job.translation, job.chrome
         else:
@@ -91,40 +92,30 @@ class _Face:
 
         job = self.job
         html, _renderer = render_page(job.guide, self.translation, self.facts, job.source_facts, "print", css,
-                                      PageLinks([]), False, self.chrome, self.edition, card=True)
+                                      PageLinks([]), False, self.chrome, self.edition, card=True,
+                                      logo=self.logo)
         return html
 
     def fit(self, faces: str, width: float, height: float) -> Any:
         """The laid-out face at the largest type size that fits one card face; fails below the floor."""
         from ..fonts import font_stack
         from ..pagestyle import page_css
-        from ..pdf import lines_after_first_page, render_document
+        from ..pdf import largest_fitting, lines_after_first_page, render_document
         from ..render import jinja_env
 
         job, project, guide = self.job, self.job.project, self.job.guide
         css = page_css(project, self.lang, project.source_language, faces, job.paper, "print")
         roots = [guide.abs_dir, project.fonts_dir, job.font_cache]
-        laid: dict[float, Any] = {}
 
         def layout(size: float) -> Any:
-            if size not in laid:
-                card_css = jinja_env().get_template("card.css.j2").render(
-                    size=f"{size:g}", width=f"{width:g}", height=f"{height:g}", back_only=self.back_only,
-                    rtl=self.facts.direction == "rtl", stamp_stack=font_stack(job.families))
-                laid[size] = render_document(self.render(css + "\n" + card_css), guide.abs_dir, roots)
-            return laid[size]
+            card_css = jinja_env().get_template("card.css.j2").render(
+                size=f"{size:g}", width=f"{width:g}", height=f"{height:g}", back_only=self.back_only,
+                rtl=self.facts.direction == "rtl", stamp_stack=font_stack(job.families))
+            return render_document(self.render(css + "\n" + card_css), guide.abs_dir, roots)
 
-        # The largest size that fits, found by halving the steps (fewer sizes fit as type grows).
-        steps = sizes()
-        low, high = 0, len(steps) - 1
-        if len(layout(steps[high]).pages) > 1:
-            over = lines_after_first_page(layout(steps[high]))
+        document, smallest = largest_fitting(sizes(), layout)
+        if document is None:
+            over = lines_after_first_page(smallest)
             raise RenderError(f"the wallet card overflows by {over} line{'s' if over != 1 else ''} at "
                               f"{FLOOR_PT:g} pt; shorten the guide or drop wallet-card from formats", guide.src_path)
-        while low < high:
-            middle = (low + high) // 2
-            if len(layout(steps[middle]).pages) == 1:
-                high = middle
-            else:
-                low = middle + 1
-        return layout(steps[low])
+        return document
