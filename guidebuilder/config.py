@@ -397,17 +397,26 @@ MEMORY: dict[str, Option] = {
 def _memory(project: Project, table: dict[str, Any], report: _Report) -> None:
     """[memory] tmx: TMX files inside the project folder that exist."""
     paths = report.options(table, MEMORY, "[memory]", "memory").get("tmx", [])
-    root = project.root.resolve()
     for path in paths:
-        target = (root / path).resolve()
-        if Path(path).is_absolute() or not target.is_relative_to(root):
-            report.error(f"[memory] 'tmx' lists {toml_value(path)}, outside the project folder; "
-                         "copy it into the project (guidebuilder tm import FILE)", "memory", "tmx")
-        elif not target.is_file():
-            report.error(f"[memory] 'tmx' lists {toml_value(path)}, which does not exist; "
-                         "add the file or remove it from the list", "memory", "tmx")
-        else:
+        found = _project_file(project, path, report, ("memory", "tmx"), f"[memory] 'tmx' lists {toml_value(path)}",
+                              "copy it into the project (guidebuilder tm import FILE)",
+                              "add the file or remove it from the list")
+        if found is not None:
             project.memory_tmx.append(Path(path).as_posix())
+
+
+def _project_file(project: Project, path: str, report: _Report, key: tuple[str, str], said: str,
+                  copy_hint: str, missing_hint: str) -> str | None:
+    """path as a file inside the project folder (relative, forward slashes), else None with an error reported."""
+    root = project.root.resolve()
+    target = (root / path).resolve()
+    if Path(path).is_absolute() or not target.is_relative_to(root):
+        report.error(f"{said}, outside the project folder; {copy_hint}", *key)
+    elif not target.is_file():
+        report.error(f"{said}, which does not exist; {missing_hint}", *key)
+    else:
+        return target.relative_to(root).as_posix()
+    return None
 
 
 def _logo(value: Any) -> str:
@@ -443,16 +452,10 @@ def _brand(project: Project, table: dict[str, Any], report: _Report) -> None:
     logo = values.get("logo")
     if logo is None:
         return
-    root = project.root.resolve()
-    target = (root / logo).resolve()
-    if Path(logo).is_absolute() or not target.is_relative_to(root):
-        report.error(f"[brand] 'logo' is {toml_value(logo)}, outside the project folder; "
-                     "copy the file into the project and give its path from there", "brand", "logo")
-    elif not target.is_file():
-        report.error(f"[brand] 'logo' is {toml_value(logo)}, which does not exist; "
-                     "add the file or fix the path", "brand", "logo")
-    else:
-        project.brand_logo = target.relative_to(root).as_posix()
+    project.brand_logo = _project_file(project, logo, report, ("brand", "logo"),
+                                       f"[brand] 'logo' is {toml_value(logo)}",
+                                       "copy the file into the project and give its path from there",
+                                       "add the file or fix the path")
 
 
 def _locale_settings(tables: dict[str, Any], report: _Report) -> dict[str, dict[str, Any]]:

@@ -35,14 +35,18 @@ def run_cli(*args: str, cwd: Path, env: dict | None = None) -> Run:
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+def copy_fixture_project(target: Path) -> Path:
+    """A copy of tests/data/project at target, its fonts/ a link to the bundled fonts (not a 100 MB copy)."""
+    shutil.copytree(DATA / "project", target, symlinks=True)
+    (target / "fonts").unlink()
+    (target / "fonts").symlink_to(ROOT / "fonts")
+    return target
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh copy of tests/data/project."""
-    target = tmp_path / "project"
-    shutil.copytree(DATA / "project", target, symlinks=True)
-    (target / "fonts").unlink()
-    (target / "fonts").symlink_to(ROOT / "fonts")  # the bundled fonts, not a 100 MB copy
-    return target
+    return copy_fixture_project(tmp_path / "project")
 
 
 @pytest.fixture

@@ -91,14 +91,9 @@ def pdftotext(path: Path, page: int) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """The card project built once: every language's card, text message, PDF and page."""
-    import shutil
+    from conftest import copy_fixture_project, run_cli
 
-    from conftest import DATA, ROOT, run_cli
-
-    project = tmp_path_factory.mktemp("cards") / "project"
-    shutil.copytree(DATA / "project", project, symlinks=True)
-    (project / "fonts").unlink()
-    (project / "fonts").symlink_to(ROOT / "fonts")
+    project = copy_fixture_project(tmp_path_factory.mktemp("cards") / "project")
     card_project(project, run_cli)
     done = run_cli("build-guides", "--guide", "card", "--quiet", cwd=project)
     assert done.code == 0, done.stdout + done.stderr

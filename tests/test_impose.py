@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -29,12 +28,9 @@ def sheet_file(project: Path, lang: str) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """The card project with the sheet in its formats, built once on Letter."""
-    from conftest import DATA, ROOT, run_cli
+    from conftest import copy_fixture_project, run_cli
 
-    project = tmp_path_factory.mktemp("impose") / "project"
-    shutil.copytree(DATA / "project", project, symlinks=True)
-    (project / "fonts").unlink()
-    (project / "fonts").symlink_to(ROOT / "fonts")
+    project = copy_fixture_project(tmp_path_factory.mktemp("impose") / "project")
     card_project(project, run_cli)
     guide = project / "guides" / "card" / "guide.md"
     guide.write_text(guide.read_text().replace("formats: [wallet-card, text]",

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from test_cards import CARD, SITE, card_project, reason
 
-from conftest import DATA, ROOT, run_cli
+from conftest import copy_fixture_project, run_cli
 from pdfglyphs import drawn_glyphs, missing
 
 SHARE_CARD = CARD.replace("formats: [wallet-card, text]", "formats: [wallet-card, share-image]")
@@ -22,11 +21,7 @@ def share_file(project: Path, slug: str, lang: str) -> Path:
 
 
 def fresh_project(tmp_path_factory, name: str) -> Path:
-    project = tmp_path_factory.mktemp(name) / "project"
-    shutil.copytree(DATA / "project", project, symlinks=True)
-    (project / "fonts").unlink()
-    (project / "fonts").symlink_to(ROOT / "fonts")
-    return project
+    return copy_fixture_project(tmp_path_factory.mktemp(name) / "project")
 
 
 @pytest.fixture(scope="module")
