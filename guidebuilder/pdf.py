@@ -198,15 +198,15 @@ def largest_fitting(steps: list[float], layout: Callable[[float], Any]) -> tuple
     return at(steps[low]), at(steps[-1])
 
 
-def lines_after_first_page(document: Any) -> int:
-    """How many lines of text a laid-out document sets after its first page (what one page could not hold).
+def lines_after_first_page(document: Any, pages: int = 1) -> int:
+    """How many lines of text a laid-out document sets after its first pages (what they could not hold).
 
     Reads the laid-out page boxes (Page._page_box, a private read listed in
     guidebuilder.weasyprint_patches) and changes nothing.
     """
     from weasyprint.formatting_structure.boxes import LineBox
 
-    return sum(1 for page in document.pages[1:] for box in page._page_box.descendants() if isinstance(box, LineBox))
+    return sum(1 for page in document.pages[pages:] for box in page._page_box.descendants() if isinstance(box, LineBox))
 
 
 def write_pages(documents: list[Any], identifier: str) -> PdfResult:

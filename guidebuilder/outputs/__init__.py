@@ -138,6 +138,7 @@ def _register_builtin() -> None:
     from .pdf_guide import PdfGuide
     from .share_image import ShareImage
     from .text_message import TextMessage
+    from .trifold import Trifold
     from .wallet_card import WalletCard
     from .wallet_card_sheet import WalletCardSheet
     from .web_page import WebPage
@@ -147,6 +148,7 @@ def _register_builtin() -> None:
     register(Booklet())
     register(WalletCard())
     register(WalletCardSheet())
+    register(Trifold())
     register(TextMessage())
     register(ShareImage())
     register(WebPage())
