@@ -25,15 +25,23 @@ class PdfGuide:
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Typeset the print page on the job's paper, with a warning for every table too wide for it."""
-        pdf, warnings = typeset_guide(job, job.paper)
+        pdf, warnings = typeset_guide(job, job.paper, marks=job.options.marks)
         path = pdf_path(job)
         output = job.output(self.name, path, pdf.data, pages=pdf.pages, width_pt=pdf.width_pt,
                             height_pt=pdf.height_pt)
         return Made(output, [(path, pdf.data)], warnings)
 
 
-def typeset_guide(job: Job, paper: str) -> tuple[PdfResult, list[str]]:
-    """Render the print page on paper (pagestyle.PAGE_SIZES) and typeset it, wide tables set smaller to fit."""
+# Crop marks for a print shop: the trim is the paper (TrimBox), 1/8 in of bleed around it (BleedBox, MediaBox),
+# WeasyPrint's marks in the bleed's corners.
+MARKS_CSS = "\n@page { bleed: 9pt; marks: crop; }"
+
+
+def typeset_guide(job: Job, paper: str, marks: bool = False) -> tuple[PdfResult, list[str]]:
+    """Render the print page on paper (pagestyle.PAGE_SIZES) and typeset it, wide tables set smaller to fit.
+
+    With marks, each page has crop marks and 9 pt of bleed around the paper.
+    """
     from ..edition import edition_for
     from ..fonts import face_css
     from ..pagestyle import drawn_chars, page_css, subset_faces
@@ -49,6 +57,8 @@ def typeset_guide(job: Job, paper: str) -> tuple[PdfResult, list[str]]:
     faces = subset_faces(project, job.families, drawn_chars(draft, facts), None, job.font_cache)
     css = page_css(project, job.lang, project.source_language,
                    face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), paper, "print")
+    if marks:
+        css += MARKS_CSS
 
     def typeset(extra_css: str) -> PdfResult:
         html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
