@@ -135,7 +135,7 @@ def selected(formats: tuple[str, ...] | list[str]) -> list[OutputKind]:
 
 def _register_builtin() -> None:
     from .booklet import Booklet
-    from .pdf_guide import PdfGuide
+    from .pdf_guide import PdfGrayscale, PdfGuide
     from .share_image import ShareImage
     from .text_message import TextMessage
     from .trifold import Trifold
@@ -145,6 +145,7 @@ def _register_builtin() -> None:
 
     # The web page comes after every kind it offers for download, so that it knows their sizes.
     register(PdfGuide())
+    register(PdfGrayscale())
     register(Booklet())
     register(WalletCard())
     register(WalletCardSheet())
