@@ -112,10 +112,14 @@ class LowContrast:
 
 
 def low_contrast(palette: dict[str, str]) -> list[LowContrast]:
-    """Every pair of TEXT_ON below MIN_CONTRAST in gray, lowest first."""
+    """Every pair of TEXT_ON below MIN_CONTRAST in gray, in TEXT_ON's order."""
     found = [LowContrast(text, background, contrast(palette[text], palette[background]))
              for text, background in TEXT_ON]
-    return sorted((f for f in found if f.ratio < MIN_CONTRAST), key=lambda f: f.ratio)
+    return [f for f in found if f.ratio < MIN_CONTRAST]
+
+
+def _ratio(value: float) -> str:
+    return f"{int(value * 10) / 10:g}:1"  # rounded down: 4.46 must not read as 4.5
 
 
 def check_contrast(project: Project) -> None:
@@ -126,15 +130,17 @@ def check_contrast(project: Project) -> None:
     problems = low_contrast(palette)
     if not problems:
         return
-    worst = problems[0]
-    ratio = f"{int(worst.ratio * 10) / 10:g}:1"  # rounded down: 4.46 must not read as 4.5
-    against = BACKGROUND_NAMES[worst.background]
-    if worst.text == "accent" and project.brand_accent:
+    # The project's own setting first: it is the one a user can change.
+    text = "accent" if any(p.text == "accent" for p in problems) and project.brand_accent else problems[0].text
+    mine = [p for p in problems if p.text == text]
+    against = ", ".join(f"{_ratio(p.ratio)} against {BACKGROUND_NAMES[p.background]}" for p in mine)
+    # Dark text on a light ground reads better darker; light text on a dark ground, lighter.
+    darker = gray_level(palette[text]) <= gray_level(palette[mine[0].background])
+    advice = f"use a {'darker' if darker else 'lighter'} colour"
+    if text == "accent" and project.brand_accent:
         line = None
         if project.config_path.is_file():
             line = line_of(project.config_path.read_text(encoding="utf-8-sig", errors="replace"), "brand", "accent")
-        lighter = gray_level(project.brand_accent) > gray_level(palette[worst.background])
-        raise ConfigError(f"[brand] accent '{project.brand_accent}' gives {ratio} against {against} in grayscale; "
-                          f"use a {'darker' if lighter else 'lighter'} colour", CONFIG_NAME, line)
-    raise RenderError(f"the stylesheet's {worst.text} colour '{palette[worst.text]}' gives {ratio} against "
-                      f"{against} in grayscale; use a darker colour")
+        raise ConfigError(f"[brand] accent '{project.brand_accent}' gives {against} in grayscale; {advice}",
+                          CONFIG_NAME, line)
+    raise RenderError(f"the stylesheet's {text} colour '{palette[text]}' gives {against} in grayscale; {advice}")
