@@ -294,9 +294,10 @@ def _progress_printer(quiet: bool) -> tuple[Progress, BuildProgress, dict[str, T
 @app.command("build-guides")
 def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, lang: list[str] | None = LangOpt,
               format: list[str] | None = typer.Option(None, "--format", "-f",
-                                                      help="pdf, html, booklet, wallet-card, wallet-card-sheet, "
-                                                           "trifold, pdf-grayscale, text or share-image (repeatable; default: pdf, html "
-                                                           "and each guide's front matter formats)."),
+                                                      help="pdf, pdf-grayscale, html, booklet, wallet-card, "
+                                                           "wallet-card-sheet, trifold, text or share-image "
+                                                           "(repeatable; default: pdf, html and each guide's "
+                                                           "front matter formats)."),
               out_dir: Path | None = typer.Option(None, "--out", "-o",
                                                   help="Output folder (default build/, or build/proof with --proof)."),
               jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel jobs (default: CPU count)."),

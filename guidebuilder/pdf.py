@@ -34,7 +34,7 @@ class FetchLog:
 
 
 def make_fetcher(allowed_roots: list[Path], log: FetchLog, grayscale: bool = False) -> Any:
-    """A WeasyPrint URL fetcher that serves files under allowed_roots and nothing else (images in gray with grayscale)."""
+    """A WeasyPrint URL fetcher that serves files under allowed_roots and nothing else; grayscale grays images."""
     weasyprint = _weasyprint()
     from weasyprint import URLFetcher  # after _weasyprint(), which prepares the import
 

@@ -141,3 +141,35 @@ def test_light_accent_is_fine_in_colour(project, cli):
     config.write_text(config.read_text() + '\n[brand]\naccent = "#ffcc00"\n')
     done = cli("build-guides", "--guide", "fixture", "--lang", "en", "--format", "pdf", "--quiet", cwd=project)
     assert done.code == 0, done.stdout + done.stderr
+
+
+def test_panels_of_a_letter_fold():
+    """(role, text panel, left edge, width) left to right: 265.5 + 265.5 + 261 = 792, the fold-in panel narrower."""
+    from guidebuilder.outputs.trifold import sides
+
+    def plain(side):
+        return [(p.role, p.index, p.x, p.width) for p in side]
+
+    outside, inside = sides("letter")
+    assert plain(outside) == [("text", 3, 0, 261), ("back", 0, 261, 265.5), ("cover", 0, 526.5, 265.5)]
+    assert plain(inside) == [("text", 0, 0, 265.5), ("text", 1, 265.5, 265.5), ("text", 2, 531, 261)]
+    outside, inside = sides("letter", rtl=True)
+    assert plain(outside) == [("cover", 0, 0, 265.5), ("back", 0, 265.5, 265.5), ("text", 3, 531, 261)]
+    assert plain(inside) == [("text", 2, 0, 261), ("text", 1, 261, 265.5), ("text", 0, 526.5, 265.5)]
+
+
+def test_grayscale_css_and_svg():
+    from guidebuilder.grayscale import grayscale_css, grayscale_svg
+
+    # (138, 28, 28): 0.299 * 138 + 0.587 * 28 + 0.114 * 28 = 60.9 -> 61 = 0x3d; #fff stays white.
+    assert grayscale_css("h2 { color: #8a1c1c; background: #fff; }") == "h2 { color: #3d3d3d; background: #ffffff; }"
+    # red (255, 0, 0): 76.2 -> 76 = 0x4c; none is no colour.
+    assert grayscale_svg('<path fill="red" stroke="none" style="fill:#ff0000"/>') == (
+        '<path fill="#4c4c4c" stroke="none" style="fill:#4c4c4c"/>')
+
+
+def test_the_default_colours_pass_in_gray():
+    from guidebuilder.grayscale import low_contrast
+    from guidebuilder.pagestyle import PALETTE
+
+    assert low_contrast(PALETTE) == []

@@ -84,9 +84,9 @@ def impose(pdf: bytes, paper: str, rtl: bool, identifier: str) -> bytes:
     for side in sides(paper, rtl):
         sheet = writer.add_blank_page(width, height)
         for panel in side:
-            page = pages.get((panel.role, panel.index))
-            if page is None:
+            if (panel.role, panel.index) not in pages:
                 continue  # a short guide leaves its last text panels blank
+            page = pages[(panel.role, panel.index)]
             box = page.mediabox
             sheet.merge_transformed_page(page, Transformation().translate(panel.x - float(box.left),
                                                                           -float(box.bottom)))
