@@ -294,9 +294,10 @@ def _progress_printer(quiet: bool) -> tuple[Progress, BuildProgress, dict[str, T
 @app.command("build-guides")
 def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, lang: list[str] | None = LangOpt,
               format: list[str] | None = typer.Option(None, "--format", "-f",
-                                                      help="pdf, html, booklet, wallet-card, wallet-card-sheet, "
-                                                           "text or share-image (repeatable; default: pdf, html "
-                                                           "and each guide's front matter formats)."),
+                                                      help="pdf, pdf-grayscale, html, booklet, wallet-card, "
+                                                           "wallet-card-sheet, trifold, text or share-image "
+                                                           "(repeatable; default: pdf, html and each guide's "
+                                                           "front matter formats)."),
               out_dir: Path | None = typer.Option(None, "--out", "-o",
                                                   help="Output folder (default build/, or build/proof with --proof)."),
               jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel jobs (default: CPU count)."),
@@ -305,6 +306,8 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
               proof: bool = typer.Option(False, "--proof", help="Mark untranslated and fuzzy blocks for reviewers."),
               paper: str | None = typer.Option(None, "--paper",
                                                help="letter or a4 (default from guidebuilder.toml)."),
+              marks: bool = typer.Option(False, "--marks", help="Crop marks and 1/8 in (9 pt) of bleed on the guide "
+                                                                "PDF, for a print shop."),
               quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for CI).")) -> None:
     """Build every guide x language as PDF and HTML into build/."""
     try:
@@ -323,7 +326,7 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
         options = BuildOptions(out_dir=out_path, guides=slugs, langs=langs, formats=formats, only_formats=bool(format),
                                jobs=jobs,
-                               force=force, include_fuzzy=include_fuzzy, proof=proof, paper=paper)
+                               force=force, include_fuzzy=include_fuzzy, proof=proof, paper=paper, marks=marks)
         from .state import unchanged_report
 
         report = unchanged_report(proj, slugs, options)

@@ -13,20 +13,38 @@ from .fonts import Face, FontFile, cmap, facts_families, font_stack, fonts_for, 
 from .locales import LocaleFacts, facts_for
 from .render import jinja_env
 
+# The stylesheet's colours (guide.css.j2); grayscale.TEXT_ON pairs the text colours with their backgrounds.
+PALETTE = {"ink": "#1d1d1f", "muted": "#4a4a55", "accent": "#8a1c1c", "callout": "#fff4e5", "page": "#fff",
+           "table_head": "#f3f1ec", "header": "#666"}
+
 # The print page's CSS size and margins for each paper: the project's papers and the booklet's halves of them.
 PAGE_SIZES = {"letter": ("letter", "22mm 20mm"), "a4": ("A4", "22mm 20mm"),
               "half-letter": ("5.5in 8.5in", "16mm 14mm"), "a5": ("A5", "16mm 14mm")}
 
 
-def page_css(project: Project, lang: str, source_lang: str, faces: str, paper: str, target: str) -> str:
-    """The page's stylesheet: WeasyPrint's paged media for print (on paper: PAGE_SIZES), browser CSS for the web."""
+def page_css(project: Project, lang: str, source_lang: str, faces: str, paper: str, target: str,
+             grayscale: bool = False) -> str:
+    """The page's stylesheet: WeasyPrint's paged media for print (on paper: PAGE_SIZES), browser CSS for the web.
+
+    With grayscale, every colour is the gray a black-and-white copier prints it as.
+    """
     facts = facts_for(lang, project)
     source = facts_for(source_lang, project)
     size, margin = PAGE_SIZES[paper]
-    return jinja_env().get_template("guide.css.j2").render(
+    accent = project.brand_accent
+    if grayscale and accent:
+        from .grayscale import gray_hex
+
+        accent = gray_hex(accent)  # a named colour too, which grayscale_css would not find
+    css = jinja_env().get_template("guide.css.j2").render(
         facts=facts, source=source, font_faces=faces, paper=paper, target=target, page_size=size, page_margin=margin,
         font_stack=font_stack(facts_families(facts, source)), source_stack=font_stack(source.fonts),
-        accent=project.brand_accent)
+        accent=accent, palette=PALETTE)
+    if grayscale:
+        from .grayscale import grayscale_css
+
+        css = grayscale_css(css)
+    return css
 
 
 def drawn_chars(html: str, facts: LocaleFacts) -> dict[Face, set[str]]:

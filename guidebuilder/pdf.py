@@ -33,8 +33,8 @@ class FetchLog:
     refused: list[str] = field(default_factory=list)
 
 
-def make_fetcher(allowed_roots: list[Path], log: FetchLog) -> Any:
-    """A WeasyPrint URL fetcher that serves files under allowed_roots and nothing else."""
+def make_fetcher(allowed_roots: list[Path], log: FetchLog, grayscale: bool = False) -> Any:
+    """A WeasyPrint URL fetcher that serves files under allowed_roots and nothing else; grayscale grays images."""
     weasyprint = _weasyprint()
     from weasyprint import URLFetcher  # after _weasyprint(), which prepares the import
 
@@ -56,7 +56,13 @@ def make_fetcher(allowed_roots: list[Path], log: FetchLog) -> Any:
             if not path.is_file():
                 raise ValueError(f"{path} does not exist")
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return weasyprint.urls.URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+            data = path.read_bytes()
+            if grayscale and mime.startswith("image/"):
+                from .grayscale import grayscale_image
+
+                data = grayscale_image(data, mime)
+                mime = mime if mime == "image/svg+xml" else "image/png"
+            return weasyprint.urls.URLFetcherResponse(path.as_uri(), data, {"Content-Type": mime})
 
     return GuideFetcher(fail_on_errors=False)
 
@@ -121,14 +127,15 @@ def wide_tables(document: Any) -> list[WideTable]:
     return sorted(found.values(), key=lambda t: t.line)
 
 
-def write_pdf(html: str, base_dir: Path, allowed_roots: list[Path], identifier: str) -> PdfResult:
-    """Typeset html (relative URLs resolve in base_dir) into PDF bytes."""
+def write_pdf(html: str, base_dir: Path, allowed_roots: list[Path], identifier: str,
+              grayscale: bool = False) -> PdfResult:
+    """Typeset html (relative URLs resolve in base_dir) into PDF bytes; with grayscale, its images in gray."""
     weasyprint = _weasyprint()
     log = FetchLog()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     try:
         document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
-                                   url_fetcher=make_fetcher(allowed_roots, log)).render()
+                                   url_fetcher=make_fetcher(allowed_roots, log, grayscale)).render()
         wide = wide_tables(document)
         data = document.write_pdf(pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(),
                                   pdf_variant="pdf/ua-1")  # tagged, with PDF/UA metadata
@@ -198,15 +205,15 @@ def largest_fitting(steps: list[float], layout: Callable[[float], Any]) -> tuple
     return at(steps[low]), at(steps[-1])
 
 
-def lines_after_first_page(document: Any) -> int:
-    """How many lines of text a laid-out document sets after its first page (what one page could not hold).
+def lines_after_first_page(document: Any, pages: int = 1) -> int:
+    """How many lines of text a laid-out document sets after its first pages (what they could not hold).
 
     Reads the laid-out page boxes (Page._page_box, a private read listed in
     guidebuilder.weasyprint_patches) and changes nothing.
     """
     from weasyprint.formatting_structure.boxes import LineBox
 
-    return sum(1 for page in document.pages[1:] for box in page._page_box.descendants() if isinstance(box, LineBox))
+    return sum(1 for page in document.pages[pages:] for box in page._page_box.descendants() if isinstance(box, LineBox))
 
 
 def write_pages(documents: list[Any], identifier: str) -> PdfResult:

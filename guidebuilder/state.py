@@ -33,6 +33,7 @@ class BuildOptions:
     include_fuzzy: bool = False
     proof: bool = False
     paper: str | None = None
+    marks: bool = False  # crop marks and 1/8 in of bleed on the guide PDF
 
 
 def harfbuzz_subset_warning() -> str | None:
@@ -57,7 +58,8 @@ def whole_key(project: Project, slugs: list[str], langs: list[str], options: Bui
     """Checksum of every input of a whole build and its settings."""
     return site_key(project, slugs, [slugs, langs, sorted(options.formats), options.include_fuzzy, options.proof,
                                      options.paper or project.paper, str(project.locales_dir),
-                                     *(["only formats"] if options.only_formats else [])])
+                                     *(["only formats"] if options.only_formats else []),
+                                     *(["marks"] if options.marks else [])])
 
 
 def unchanged_report(project: Project, slugs: list[str], options: BuildOptions) -> BuildReport | None:

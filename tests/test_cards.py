@@ -219,8 +219,8 @@ def test_unknown_kind_in_formats(project, cli):
     done = cli("build-guides", "--guide", "card", "--lang", "en", "--quiet", cwd=project)
     assert done.code == 1
     assert reason(project, "en") == ("guides/card/guide.md:6: unknown output kind 'walet-card'; "
-                                     "known kinds: pdf, booklet, wallet-card, wallet-card-sheet, text, "
-                                     "share-image, html")
+                                     "known kinds: pdf, pdf-grayscale, booklet, wallet-card, wallet-card-sheet, "
+                                     "trifold, text, share-image, html")
 
 
 def test_card_without_site_url(project, cli):

@@ -87,16 +87,16 @@ def test_manifest_lists_the_pdf_with_its_page_size(project, tmp_path):
 def test_unknown_format_is_refused_before_anything_is_written(project, cli, tmp_path):
     result = cli("build-guides", "--format", "epub", "--out", str(tmp_path / "out"), "--quiet", cwd=project)
     assert (result.code, result.stderr) == (
-        1, "error: --format must be pdf, booklet, wallet-card, wallet-card-sheet, text, share-image or html, "
-           "not 'epub'\n")
+        1, "error: --format must be pdf, pdf-grayscale, booklet, wallet-card, wallet-card-sheet, trifold, text, "
+           "share-image or html, not 'epub'\n")
     assert not (tmp_path / "out").exists()
 
 
 def test_unknown_format_names_every_registered_kind(title_kind):
     with pytest.raises(GuideError) as caught:
         selected(("html", "epub"))
-    assert str(caught.value) == ("--format must be pdf, booklet, wallet-card, wallet-card-sheet, text, share-image, "
-                                 "html or title, not 'epub'")
+    assert str(caught.value) == ("--format must be pdf, pdf-grayscale, booklet, wallet-card, wallet-card-sheet, "
+                                 "trifold, text, share-image, html or title, not 'epub'")
 
 
 def test_a_kind_runs_after_the_kinds_it_needs():

@@ -135,18 +135,21 @@ def selected(formats: tuple[str, ...] | list[str]) -> list[OutputKind]:
 
 def _register_builtin() -> None:
     from .booklet import Booklet
-    from .pdf_guide import PdfGuide
+    from .pdf_guide import PdfGrayscale, PdfGuide
     from .share_image import ShareImage
     from .text_message import TextMessage
+    from .trifold import Trifold
     from .wallet_card import WalletCard
     from .wallet_card_sheet import WalletCardSheet
     from .web_page import WebPage
 
     # The web page comes after every kind it offers for download, so that it knows their sizes.
     register(PdfGuide())
+    register(PdfGrayscale())
     register(Booklet())
     register(WalletCard())
     register(WalletCardSheet())
+    register(Trifold())
     register(TextMessage())
     register(ShareImage())
     register(WebPage())

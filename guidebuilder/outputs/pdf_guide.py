@@ -25,15 +25,47 @@ class PdfGuide:
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Typeset the print page on the job's paper, with a warning for every table too wide for it."""
-        pdf, warnings = typeset_guide(job, job.paper)
+        pdf, warnings = typeset_guide(job, job.paper, marks=job.options.marks)
         path = pdf_path(job)
         output = job.output(self.name, path, pdf.data, pages=pdf.pages, width_pt=pdf.width_pt,
                             height_pt=pdf.height_pt)
         return Made(output, [(path, pdf.data)], warnings)
 
 
-def typeset_guide(job: Job, paper: str) -> tuple[PdfResult, list[str]]:
-    """Render the print page on paper (pagestyle.PAGE_SIZES) and typeset it, wide tables set smaller to fit."""
+# Crop marks for a print shop: the trim is the paper (TrimBox), 1/8 in of bleed around it (BleedBox, MediaBox),
+# WeasyPrint's marks in the bleed's corners.
+MARKS_CSS = "\n@page { bleed: 9pt; marks: crop; }"
+
+
+def grayscale_path(job: Job) -> Path:
+    """Where a job's grayscale PDF goes: build/<slug>/<lang>/<slug>-<lang>-grayscale.pdf."""
+    return job.out_dir / f"{job.guide.slug}-{job.lang}-grayscale.pdf"
+
+
+class PdfGrayscale:
+    """The `pdf-grayscale` output kind: the print guide for black-and-white copiers."""
+
+    name = "pdf-grayscale"
+    needs: tuple[str, ...] = ()
+
+    def build(self, job: Job, made: dict[str, Made]) -> Made:
+        """Check that every text colour reads in gray, then typeset the guide with every colour in gray."""
+        from ..grayscale import check_contrast
+
+        check_contrast(job.project)
+        pdf, warnings = typeset_guide(job, job.paper, grayscale=True)
+        path = grayscale_path(job)
+        output = job.output(self.name, path, pdf.data, pages=pdf.pages, width_pt=pdf.width_pt,
+                            height_pt=pdf.height_pt)
+        return Made(output, [(path, pdf.data)], warnings)
+
+
+def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = False) -> tuple[PdfResult, list[str]]:
+    """Render the print page on paper (pagestyle.PAGE_SIZES) and typeset it, wide tables set smaller to fit.
+
+    With marks, each page has crop marks and 9 pt of bleed around the paper; with
+    grayscale, every colour and image is the gray a black-and-white copier prints.
+    """
     from ..edition import edition_for
     from ..fonts import face_css
     from ..pagestyle import drawn_chars, page_css, subset_faces
@@ -44,17 +76,24 @@ def typeset_guide(job: Job, paper: str) -> tuple[PdfResult, list[str]]:
     links = PageLinks(job.language_menu())
     edition = edition_for(project, guide.slug, job.lang)
     logo = project.logo_uri()
+    if grayscale and logo:
+        from ..grayscale import grayscale_data_uri
+
+        logo = grayscale_data_uri(logo)
     draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
                            job.options.proof, job.chrome, edition, logo=logo)
     faces = subset_faces(project, job.families, drawn_chars(draft, facts), None, job.font_cache)
     css = page_css(project, job.lang, project.source_language,
-                   face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), paper, "print")
+                   face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), paper, "print",
+                   grayscale)
+    if marks:
+        css += MARKS_CSS
 
     def typeset(extra_css: str) -> PdfResult:
         html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
                                       links, job.options.proof, job.chrome, edition, logo=logo)
         return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, job.font_cache],
-                         identifier=f"{guide.slug}/{job.lang}")
+                         identifier=f"{guide.slug}/{job.lang}{'/grayscale' if grayscale else ''}", grayscale=grayscale)
 
     pdf = _typeset_fitting_tables(typeset)
     warnings = [f"{guide.src_path}:{table.line}: table wider than the page by {table.overflow_pt:.0f} pt "
