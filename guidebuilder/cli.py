@@ -187,6 +187,30 @@ def check_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         raise typer.Exit(1)
 
 
+@app.command("import")
+def import_cmd(file: Path = typer.Argument(..., help="A .docx, .odt, .html or .md document."),
+               slug: str = typer.Option(..., "--slug", help="The guide's folder name under guides/."),
+               project: Path = ProjectOpt,
+               diff: bool = typer.Option(False, "--diff", help="Show what changed in guide.md."),
+               dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; report only.")) -> None:
+    """Import a Word, OpenDocument, web or Markdown document as guides/<slug>/guide.md with its images."""
+    from .importer import import_document
+
+    try:
+        result = import_document(load_project(project), file, slug, write=not dry_run)
+    except GuideError as exc:
+        _fail(exc)
+    if diff and result.diff:
+        typer.echo(result.diff, nl=False)
+    for note in result.notes:
+        typer.echo(f"{file}: {note.where}: {note.what}")
+    images = f", {len(result.images)} image(s) in images/" if result.images else ""
+    status = f"would be {result.status}" if dry_run and result.status != "unchanged" else result.status
+    typer.echo(f"{result.guide_path}: {status}: {result.messages} messages{images}; "
+               f"{len(result.notes)} thing(s) not carried over as they were (listed above)"
+               if result.notes else f"{result.guide_path}: {status}: {result.messages} messages{images}")
+
+
 tm_app = typer.Typer(no_args_is_help=True, help="Translation memory: TMX files update fills new messages from.")
 app.add_typer(tm_app, name="tm")
 
