@@ -35,6 +35,8 @@ WEB_IMAGES = {"png": "png", "jpeg": "jpg", "gif": "gif", "svg": "svg", "webp": "
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted Office file is an OLE container, not a zip
 _LINKABLE = ("http://", "https://", "mailto:", "tel:", "#")
+UNTITLED = "Untitled"  # a translation without a title still reads as a guide; its title is then not aligned
+NO_ALT = "Describe this image"
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -374,7 +376,7 @@ class _Writer:
         source = node["c"][2][0]
         name = self.store_image(Path(source))
         if not alt:
-            alt = "Describe this image"
+            alt = NO_ALT
             self.note(f"image images/{name} has no description (alt text); write what it shows in guide.md")
         return f"![{alt}](images/{name})"
 
@@ -423,7 +425,9 @@ class _Writer:
         if kind == "Figure":
             parts = self.blocks(content[2], indent)
             caption = self.inline_blocks(content[1][1], indent)
-            return "\n\n".join(parts + ([caption] if caption else [])) or None
+            alts = {_escape(_plain(image["c"][1])) for block in content[2] for image in _images_in(block)}
+            keep = caption and caption not in alts  # pandoc repeats the alt text as the caption
+            return "\n\n".join(parts + ([caption] if keep else [])) or None
         if kind in ("BulletList", "OrderedList"):
             return self.list(node, indent)
         if kind == "Table":
@@ -599,16 +603,20 @@ def _iso_date(text: str) -> str | None:
     return None
 
 
-def convert(tree: dict[str, Any], kind: str, media_dir: Path, facts: DocxFacts | None, where: str) -> Converted:
-    """pandoc's tree as a guide: front matter, body with headings from level 1, footnotes, images."""
+def convert(tree: dict[str, Any], kind: str, media_dir: Path, facts: DocxFacts | None, where: str,
+            translation: bool = False) -> Converted:
+    """pandoc's tree as a guide: front matter, body with headings from level 1, footnotes, images.
+
+    A translation may have no headings and no title: its title is then left empty.
+    """
     meta = tree.get("meta", {})
     blocks = list(tree["blocks"])
     headings = [b for b in blocks if b["t"] == "Header"]
-    if not headings:
+    if not headings and not translation:
         raise SourceError("the document has no headings, so it cannot be split into sections; give the section "
                           "titles a Heading 1 / Heading 2 style (in Word: Home > Styles) and import again", where)
     title = _meta_text(meta, "title")
-    if not title:  # the first heading names the guide
+    if not title and headings:  # the first heading names the guide
         title = _plain(headings[0]["c"][2])
         blocks.remove(headings[0])
     elif blocks and blocks[0]["t"] == "Header" and _plain(blocks[0]["c"][2]) == title:
@@ -620,7 +628,7 @@ def convert(tree: dict[str, Any], kind: str, media_dir: Path, facts: DocxFacts |
             block["c"][0] -= shift
     writer = _Writer(facts.one_cell_boxes if facts else [], kind, media_dir)
     body = writer.blocks(blocks)
-    front: dict[str, str] = {"title": title}
+    front: dict[str, str] = {"title": title or UNTITLED}
     for key, meta_key in (("subtitle", "subtitle"), ("summary", "abstract")):
         value = _meta_text(meta, meta_key)
         if value:
@@ -668,14 +676,18 @@ def _keep_fields(converted: Converted, old: dict[str, Any]) -> str:
     return front_matter(ordered) + "\n" + rest
 
 
-def stage_document(path: Path, staging: Path) -> tuple[Converted, str]:
-    """Read and convert a document inside a scratch folder; returns the conversion and pandoc's reader kind."""
+def stage_document(path: Path, staging: Path, translation: bool = False) -> Converted:
+    """Read and convert a document inside a scratch folder."""
     kind = document_kind(path)
     check_container(path, kind)
     media = staging / "media"
     tree = read_document(path, kind, media)
     facts = docx_facts(path) if kind == "docx" else None
-    return convert(tree, kind, media, facts, str(path)), kind
+    try:
+        return convert(tree, kind, media, facts, str(path), translation)
+    except SourceError as exc:
+        exc.path = exc.path or str(path)
+        raise
 
 
 def import_document(project: Project, path: Path, slug: str, write: bool = True) -> ImportResult:
@@ -688,7 +700,7 @@ def import_document(project: Project, path: Path, slug: str, write: bool = True)
     rel = project.rel(guide_file)
     with tempfile.TemporaryDirectory(prefix="guidebuilder-import-") as tmp:
         staging = Path(tmp)
-        converted, _kind = stage_document(path, staging)
+        converted = stage_document(path, staging)
         old_text = guide_file.read_text(encoding="utf-8") if guide_file.is_file() else None
         markdown = converted.markdown
         if old_text is not None:
