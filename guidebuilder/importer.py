@@ -132,6 +132,7 @@ def read_document(path: Path, kind: str, media_dir: Path) -> dict[str, Any]:
     reader = "markdown-smart" if kind == "markdown" else kind
     command = [pandoc_path(), "--from", reader, "--to", "json", f"--extract-media={media_dir}", str(path.resolve())]
     if kind == "docx":
+        command[2] = "docx+styles"  # paragraph styles as Divs: Word's Abstract is the guide's summary
         command.insert(1, "--track-changes=all")  # insertions, deletions and comments as spans we can report
     result = subprocess.run(command, capture_output=True, cwd=media_dir.parent)
     if result.returncode != 0:
@@ -355,7 +356,7 @@ class _Writer:
                 self.note("a list inside a table cell or footnote: joined into one line")
                 parts.extend(self.inline_blocks(item, indent) for item in items)
             else:
-                parts.append(self.inline_blocks(block["c"], indent) if block["t"] == "Div" else "")
+                parts.append(self.inline_blocks(block["c"][1], indent) if block["t"] == "Div" else "")
         return " ".join(p for p in parts if p)
 
     # blocks
@@ -485,7 +486,7 @@ class _Writer:
         is_box = next(self.boxes, False)
         cells = [cell for row in rows for cell in row]
         if len(cells) == 1 and (is_box or self.any_one_cell_is_box):
-            blocks = cells[0][4]
+            blocks = _unwrap(cells[0][4])
             title = ""
             first = blocks[0] if blocks else None
             if first and first["t"] in ("Para", "Plain") and len(first["c"]) == 1 and first["c"][0]["t"] == "Strong" \
@@ -519,6 +520,17 @@ class _Writer:
         body = self.blocks(blocks, indent)
         opener = "::: callout" + (f" {' '.join(title.split())}" if title else "")
         return opener + "\n" + ("\n\n" + indent).join(body) + "\n" + indent + ":::"
+
+
+def _unwrap(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Blocks with the Divs that only carry a paragraph style (docx+styles) opened."""
+    out: list[dict[str, Any]] = []
+    for block in blocks:
+        if block["t"] == "Div" and not block["c"][0][1] and "custom-style" in dict(block["c"][0][2]):
+            out.extend(_unwrap(block["c"][1]))
+        else:
+            out.append(block)
+    return out
 
 
 def _images_in(block: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -610,7 +622,13 @@ def convert(tree: dict[str, Any], kind: str, media_dir: Path, facts: DocxFacts |
     A translation may have no headings and no title: its title is then left empty.
     """
     meta = tree.get("meta", {})
-    blocks = list(tree["blocks"])
+    blocks = []
+    for block in tree["blocks"]:  # pandoc's docx writer and Word's templates put the summary in Abstract
+        style = dict(block["c"][0][2]).get("custom-style") if block["t"] == "Div" else None
+        if style == "Abstract" and "abstract" not in meta:
+            meta["abstract"] = {"t": "MetaBlocks", "c": block["c"][1]}
+        elif style not in ("Abstract", "Abstract Title"):
+            blocks.append(block)
     headings = [b for b in blocks if b["t"] == "Header"]
     if not headings and not translation:
         raise SourceError("the document has no headings, so it cannot be split into sections; give the section "
