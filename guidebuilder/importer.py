@@ -55,6 +55,7 @@ class DocxFacts:
     one_cell_boxes: list[bool] = field(default_factory=list)  # per table in document order: shaded or bordered
     notes: list[Note] = field(default_factory=list)
     date: str | None = None
+    title: str | None = None
     organization: str | None = None
 
 
@@ -186,6 +187,9 @@ def docx_facts(path: Path) -> DocxFacts:
             facts.notes.append(Note(where, "page break: the guide flows onto pages by itself; dropped"))
     if core:
         props = ElementTree.fromstring(core)
+        title = props.find("{http://purl.org/dc/elements/1.1/}title")
+        if title is not None and title.text and title.text.strip():
+            facts.title = " ".join(title.text.split())
         for tag in ("{http://purl.org/dc/terms/}modified", "{http://purl.org/dc/terms/}created"):
             found = props.find(tag)
             if found is not None and found.text and re.match(r"\d{4}-\d{2}-\d{2}", found.text):
@@ -363,7 +367,7 @@ class _Writer:
     def blocks(self, nodes: list[dict[str, Any]], indent: str = "") -> list[str]:
         """Each block as its Markdown text (lines joined, continuation lines indented)."""
         out: list[str] = []
-        for node in nodes:
+        for node in _unwrap(nodes):
             self.pending_images: list[dict[str, Any]] = []
             text = self.block(node, indent)
             if text is not None:
@@ -522,6 +526,47 @@ class _Writer:
         return opener + "\n" + ("\n\n" + indent).join(body) + "\n" + indent + ":::"
 
 
+_LISTS = ("BulletList", "OrderedList")
+_LIST_STYLE = re.compile(r"List(?: Bullet| Number| Continue)? ([2-9])$")
+
+
+def _items(block: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    items: list[list[dict[str, Any]]] = block["c"] if block["t"] == "BulletList" else block["c"][1]
+    return items
+
+
+def _list_level(block: dict[str, Any]) -> int:
+    """The depth Word's "List Bullet 2" style gives a list (pandoc reads it as a list of its own), else 1."""
+    if block["t"] not in _LISTS or not _items(block) or not _items(block)[0]:
+        return 0
+    first = _items(block)[0][0]
+    style = dict(first["c"][0][2]).get("custom-style", "") if first["t"] == "Div" else ""
+    match = _LIST_STYLE.match(style)
+    return int(match.group(1)) if match else 1
+
+
+def nest_styled_lists(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Put lists styled "List Bullet 2", "List Number 3", ... inside the item above them, as Word shows them."""
+    out: list[dict[str, Any]] = []
+    nested: set[int] = set()  # lists that took a deeper list: the next list of their kind continues them
+    for block in blocks:
+        level = _list_level(block)
+        if level > 1 and out and out[-1]["t"] in _LISTS:
+            target = out[-1]
+            nested.add(id(target))
+            for _ in range(level - 2):
+                last = _items(target)[-1]
+                if not last or last[-1]["t"] not in _LISTS:
+                    break
+                target = last[-1]
+            _items(target)[-1].append(block)
+        elif level == 1 and out and id(out[-1]) in nested and out[-1]["t"] == block["t"]:
+            _items(out[-1]).extend(_items(block))
+        else:
+            out.append(block)
+    return out
+
+
 def _unwrap(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Blocks with the Divs that only carry a paragraph style (docx+styles) opened."""
     out: list[dict[str, Any]] = []
@@ -633,12 +678,13 @@ def convert(tree: dict[str, Any], kind: str, media_dir: Path, facts: DocxFacts |
     if not headings and not translation:
         raise SourceError("the document has no headings, so it cannot be split into sections; give the section "
                           "titles a Heading 1 / Heading 2 style (in Word: Home > Styles) and import again", where)
-    title = _meta_text(meta, "title")
+    title = _meta_text(meta, "title") or (facts.title if facts else None) or ""
     if not title and headings:  # the first heading names the guide
         title = _plain(headings[0]["c"][2])
         blocks.remove(headings[0])
     elif blocks and blocks[0]["t"] == "Header" and _plain(blocks[0]["c"][2]) == title:
         blocks.pop(0)
+    blocks = nest_styled_lists(blocks)
     levels = [b["c"][0] for b in blocks if b["t"] == "Header"]
     shift = min(levels) - 1 if levels else 0
     for block in blocks:  # heading levels from 1, whatever style the document started at
