@@ -30,6 +30,7 @@ _PHONE = re.compile(r"\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}")
 _NUMBER = re.compile(r"\d+")
 _NAME = re.compile(r"\b[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)*")
 _LINK = re.compile(r"\]\{\d+\}")
+_SENTENCE_END = re.compile(r"[.!?。！？۔؟।॥។]+[\"'”’)]*\s")
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,10 @@ def _names(text: str) -> set[str]:
     return {name for name in _NAME.findall(text) if len(name) > 2}
 
 
+def _sentences(text: str) -> int:
+    return len(_SENTENCE_END.findall(plain(text).strip() + " "))
+
+
 def score(source: Unit, target: Unit, ratio: float, weak_kinds: bool = False) -> tuple[float, int, int]:
     """How well a translated block matches a source block; with the anchors agreed and disagreed."""
     total = 0.0
@@ -138,6 +143,8 @@ def score(source: Unit, target: Unit, ratio: float, weak_kinds: bool = False) ->
     disagreed = sum(((mine - theirs) + (theirs - mine)).values())
     total += min(4.0, 1.5 * agreed) - min(4.0, 1.25 * disagreed)
     total += 0.5 * min(2, len(_names(source.text) & _names(target.text)))
+    sentences = abs(_sentences(source.text) - _sentences(target.text))  # translators rarely split or join them
+    total += 1.0 if sentences == 0 else -0.75 * min(sentences, 3)
     ls, lt = len(plain(source.text)), len(plain(target.text))
     off = abs(math.log((lt + 10 * ratio) / ((ls + 10) * ratio)))
     total += max(-2.0, 1.5 - 2.0 * off)
@@ -179,6 +186,13 @@ def align(source: list[Unit], target: list[Unit], weak_kinds: bool = False) -> A
             i -= 1
         else:
             j -= 1
+    matched.sort()
+    # Blocks moved a little (two list items swapped): exchange partners when both pairs then score better.
+    for x in range(len(matched)):
+        for y in range(x + 1, min(x + 4, len(matched))):
+            (a, b), (c, d) = matched[x], matched[y]
+            if pair_score(a, d)[0] + pair_score(c, b)[0] > pair_score(a, b)[0] + pair_score(c, d)[0] + 1.0:
+                matched[x], matched[y] = (a, d), (c, b)
     kept = {(a, b) for a, b in matched if pair_score(a, b)[0] >= ACCEPT}
     free_s = sorted(set(range(n)) - {a for a, _ in kept})
     free_t = sorted(set(range(m)) - {b for _, b in kept})
