@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import polib
 
@@ -20,6 +22,7 @@ from .source import Guide, read_guide
 
 TRANSLATION_KINDS = {**KINDS, ".pdf": "pdf"}
 _BULLETS = "•◦▪‣–-*·"
+_XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 @dataclass
@@ -45,37 +48,60 @@ def _letters(text: str) -> int:
 
 
 def pdf_units(path: Path) -> list[Unit]:
-    """A PDF's text layer (pdftotext) as blocks: paragraphs split at blank lines, kinds guessed from their look."""
+    """A PDF's text layer as blocks (poppler's own paragraph analysis); kinds guessed from bullets and type size.
+
+    Running heads and page numbers (text repeated on three pages or more, bare numbers) are left out.
+    """
     tool = shutil.which("pdftotext")
     if tool is None:
         raise SourceError("pdftotext is not installed; install poppler-utils (make setup does)", str(path))
-    result = subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], capture_output=True)
+    result = subprocess.run([tool, "-bbox-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True)
     if result.returncode != 0:
         raise SourceError("the PDF could not be read (damaged or password-protected); save it again without a "
                           "password and import that copy", str(path))
-    text = result.stdout.decode("utf-8", "replace")
-    if _letters(text) < 20:
+    try:
+        root = ElementTree.fromstring(result.stdout)
+    except ElementTree.ParseError as exc:
+        raise SourceError("the PDF's text could not be read; save it again and import that copy", str(path)) from exc
+    found: list[tuple[int, str, float]] = []  # page, text, line height
+    for page_number, page in enumerate(root.iter(f"{_XHTML}page"), start=1):
+        for block in page.iter(f"{_XHTML}block"):
+            lines = [" ".join(word.text or "" for word in line.iter(f"{_XHTML}word"))
+                     for line in block.iter(f"{_XHTML}line")]
+            text = _join_lines([line.strip() for line in lines if line.strip()])
+            first = next(block.iter(f"{_XHTML}line"), None)
+            height = float(first.get("yMax", 0)) - float(first.get("yMin", 0)) if first is not None else 0.0
+            if text:
+                found.append((page_number, text, height))
+    if sum(_letters(text) for _, text, _ in found) < 20:
         raise SourceError("the PDF has no text layer (it is a scanned image); import the Word or web version, "
                           "or run OCR on it first (e.g. ocrmypdf), then import again", str(path))
+    pages_of: dict[str, set[int]] = {}
+    for page_number, text, _ in found:
+        pages_of.setdefault(text, set()).add(page_number)
+    heights = sorted(height for _, _, height in found)
+    body = heights[len(heights) // 2] if heights else 0.0
     units: list[Unit] = []
-    for page_number, page in enumerate(text.split("\f"), start=1):
-        for chunk in page.split("\n\n"):
-            lines = [line.strip() for line in chunk.splitlines() if line.strip()]
-            if not lines:
-                continue
-            joined = lines[0]
-            for line in lines[1:]:  # no space inside Chinese or Japanese text
-                joined += ("" if unicodedata.east_asian_width(joined[-1]) == "W" and "\u1100" > joined[-1] or
-                           "\u3000" <= joined[-1] <= "\u9fff" else " ") + line
-            kind = "paragraph"
-            if joined[0] in _BULLETS and joined[1:2] == " ":
-                kind, joined = "item", joined[2:]
-            elif joined.split(" ", 1)[0].rstrip(".)").isdigit() and joined.split(" ", 1)[0][-1:] in ".)":
-                kind, joined = "item", joined.split(" ", 1)[-1]
-            elif len(lines) == 1 and len(joined) < 70 and joined[-1:] not in ".!?。۔।":
-                kind = "heading"
-            units.append(Unit(kind, joined, f"page {page_number}"))
+    for page_number, text, height in found:
+        if len(pages_of[text]) >= 3 or not _letters(text):
+            continue
+        kind = "paragraph"
+        if text[0] in _BULLETS and text[1:2] == " ":
+            kind, text = "item", text[2:]
+        elif re.match(r"\d+[.)] ", text):
+            kind, text = "item", text.split(" ", 1)[1]
+        elif height > body * 1.15:
+            kind = "heading"
+        units.append(Unit(kind, text, f"page {page_number}"))
     return units
+
+
+def _join_lines(lines: list[str]) -> str:
+    joined = ""
+    for line in lines:  # no space between lines of Chinese or Japanese text
+        wide = joined and "\u3000" <= joined[-1] <= "\u9fff"
+        joined += ("" if not joined or wide else " ") + line
+    return joined
 
 
 def document_units(path: Path) -> list[Unit]:
