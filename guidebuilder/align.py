@@ -199,10 +199,10 @@ def align(source: list[Unit], target: list[Unit], weak_kinds: bool = False) -> A
     # Moved blocks: a leftover pair that is each other's best within a short window, scoring well.
     window = 8
     for a in list(free_s):
-        options = [(pair_score(a, b)[0], b) for b in free_t if abs(b - a * m / max(n, 1)) <= window + abs(n - m)]
-        if not options:
+        candidates = [(pair_score(a, b)[0], b) for b in free_t if abs(b - a * m / max(n, 1)) <= window + abs(n - m)]
+        if not candidates:
             continue
-        value, b = max(options)
+        value, b = max(candidates)
         back = max((pair_score(x, b)[0], x) for x in free_s)
         if value >= ACCEPT + 0.5 and back[1] == a:
             kept.add((a, b))

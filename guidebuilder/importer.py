@@ -83,7 +83,7 @@ class ImportResult:
 def pandoc_path() -> str:
     """The pandoc binary: the one pypandoc_binary bundles, else one on the PATH."""
     try:
-        import pypandoc  # type: ignore[import-untyped]
+        import pypandoc
 
         return str(pypandoc.get_pandoc_path())
     except (ImportError, OSError):
@@ -219,7 +219,8 @@ def _plain(inlines: list[dict[str, Any]]) -> str:
     """The text of inlines without markup (titles, alt text, callout titles)."""
     parts: list[str] = []
     for node in inlines:
-        kind, content = node["t"], node.get("c")
+        kind: str = node["t"]
+        content: Any = node.get("c")
         if kind == "Str":
             parts.append(content)
         elif kind in ("Space", "SoftBreak", "LineBreak"):
@@ -273,7 +274,8 @@ class _Writer:
         return f"{lead}{marker}{core}{marker}{trail}"  # CommonMark emphasis cannot start or end with a space
 
     def inline(self, node: dict[str, Any], indent: str) -> str:
-        kind, content = node["t"], node.get("c")
+        kind: str = node["t"]
+        content: Any = node.get("c")
         if kind == "Str":
             return _escape(content)
         if kind in ("Space", "SoftBreak"):
@@ -416,10 +418,11 @@ class _Writer:
         return name
 
     def block(self, node: dict[str, Any], indent: str) -> str | None:
-        kind, content = node["t"], node.get("c")
+        kind: str = node["t"]
+        content: Any = node.get("c")
         if kind == "Header":
             self.section = _plain(content[2])
-            return "#" * content[0] + " " + self.inlines(content[2], indent).strip()
+            return "#" * int(content[0]) + " " + self.inlines(content[2], indent).strip()
         if kind in ("Para", "Plain"):
             if len(content) == 1 and content[0]["t"] == "Image":
                 return self.image(content[0])
@@ -434,7 +437,7 @@ class _Writer:
             keep = caption and caption not in alts  # pandoc repeats the alt text as the caption
             return "\n\n".join(parts + ([caption] if keep else [])) or None
         if kind in ("BulletList", "OrderedList"):
-            return self.list(node, indent)
+            return self.bullets(node, indent)
         if kind == "Table":
             return self.table(content, indent)
         if kind == "Div":
@@ -448,7 +451,7 @@ class _Writer:
         if kind == "LineBlock":
             return ("\\\n" + indent).join(self.inlines(line, indent) for line in content)
         if kind == "CodeBlock":
-            return "```\n" + content[1] + "\n```"
+            return "```\n" + str(content[1]) + "\n```"
         if kind == "HorizontalRule":
             return "* * *"
         if kind == "DefinitionList":
@@ -464,11 +467,11 @@ class _Writer:
             return None
         return None
 
-    def list(self, node: dict[str, Any], indent: str) -> str | None:
+    def bullets(self, node: dict[str, Any], indent: str) -> str | None:
         ordered = node["t"] == "OrderedList"
         items = node["c"][1] if ordered else node["c"]
         start = node["c"][0][0] if ordered else 1
-        lines = []
+        lines: list[str] = []
         for number, item in enumerate(items, start=start):
             marker = f"{number}. " if ordered else "- "
             inner = indent + " " * len(marker)
@@ -582,7 +585,8 @@ def _images_in(block: dict[str, Any]) -> Iterator[dict[str, Any]]:
     if isinstance(block, dict):
         if block.get("t") == "Image":
             yield block
-        for value in (block.get("c") if isinstance(block.get("c"), list) else []):
+        content = block.get("c")
+        for value in content if isinstance(content, list) else []:
             yield from _images_in(value) if isinstance(value, dict) else _images_in_list(value)
 
 

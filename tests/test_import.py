@@ -13,10 +13,12 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import ROOT, run_cli
 
+from guidebuilder.align import plain
 from guidebuilder.importer import pandoc_path
 from guidebuilder.source import Block, Guide, Message, read_guide
+
+from conftest import ROOT, run_cli
 
 SAMPLE = "responding-to-hate"
 
@@ -365,15 +367,11 @@ def test_confirmed_translations_are_kept_unless_overwrite(tmp_path):
 
 
 def test_translation_from_a_pdf(tmp_path):
+    """A translation that exists only as a PDF: the Korean guide as guidebuilder prints it."""
     project = sample_project(tmp_path / "project")
-    guide = read_guide(project, SAMPLE)
     po_path = project / "locales" / "ko" / "LC_MESSAGES" / f"{SAMPLE}.po"
     known = {e.msgid: e.msgstr for e in polib.pofile(str(po_path)) if e.msgstr}
-    po_path.unlink()
     out = tmp_path / "build"
-    (project / "guidebuilder.toml").write_text('[project]\nlanguages = ["ko"]\n')
-    shutil.copy(ROOT / "locales" / "ko" / "LC_MESSAGES" / f"{SAMPLE}.po", tmp_path / "ko.po")
-    po_path.write_bytes((tmp_path / "ko.po").read_bytes())
     build = run_cli("build-guides", "--guide", SAMPLE, "--lang", "ko", "--format", "pdf", "--out", str(out),
                     "--quiet", cwd=project)
     assert build.code == 0, build.stdout + build.stderr
@@ -381,9 +379,11 @@ def test_translation_from_a_pdf(tmp_path):
     result = run_cli("import-translation", str(out / SAMPLE / "ko" / f"{SAMPLE}-ko.pdf"), "--guide", SAMPLE,
                      "--lang", "ko", cwd=project)
     assert result.code == 0, result.stderr
-    imported = polib.pofile(str(po_path))
+    imported = [e for e in polib.pofile(str(po_path)) if e.msgstr]
+    right = [e for e in imported if " ".join(plain(e.msgstr).split()) == " ".join(plain(known[e.msgid]).split())]
+    assert len(right) >= 0.9 * len(imported) and len(imported) >= 0.7 * len(known), (len(right), len(imported))
     heading = "If you witness a hate incident"
-    assert imported.find(heading).msgstr == known[heading]
+    assert next(e for e in imported if e.msgid == heading).msgstr == known[heading]
     assert re.search(r"aligned \d+ of \d+ blocks", result.stdout)
 
 
