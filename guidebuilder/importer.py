@@ -131,7 +131,8 @@ def check_container(path: Path, kind: str) -> None:
 def read_document(path: Path, kind: str, media_dir: Path) -> dict[str, Any]:
     """pandoc's JSON syntax tree of a document; tracked changes kept as marked spans, images extracted."""
     reader = "markdown-smart" if kind == "markdown" else kind
-    command = [pandoc_path(), "--from", reader, "--to", "json", f"--extract-media={media_dir}", str(path.resolve())]
+    command = [pandoc_path(), "--from", reader, "--to", "json", f"--extract-media={media_dir}",
+               f"--resource-path={path.resolve().parent}", str(path.resolve())]  # a web page's images beside it
     if kind == "docx":
         command[2] = "docx+styles"  # paragraph styles as Divs: Word's Abstract is the guide's summary
         command.insert(1, "--track-changes=all")  # insertions, deletions and comments as spans we can report
@@ -673,6 +674,8 @@ def convert(tree: dict[str, Any], kind: str, media_dir: Path, facts: DocxFacts |
     meta = tree.get("meta", {})
     blocks = []
     for block in tree["blocks"]:  # pandoc's docx writer and Word's templates put the summary in Abstract
+        if block["t"] == "Div" and block["c"][0][0] == "title-block-header":
+            continue  # a page pandoc wrote repeats its title, subtitle and date, which meta already has
         style = dict(block["c"][0][2]).get("custom-style") if block["t"] == "Div" else None
         if style == "Abstract" and "abstract" not in meta:
             meta["abstract"] = {"t": "MetaBlocks", "c": block["c"][1]}
@@ -802,4 +805,7 @@ def import_document(project: Project, path: Path, slug: str, write: bool = True)
                 atomic_write(target, data)
         if status != "unchanged":
             atomic_write(guide_file, markdown.encode("utf-8"))
-    return ImportResult(rel, status, diff, len(guide.messages()), sorted(converted.images), converted.notes)
+    from .extract import build_template
+
+    messages = len(build_template(guide, ""))  # as extract will count them: identical texts share one
+    return ImportResult(rel, status, diff, messages, sorted(converted.images), converted.notes)
