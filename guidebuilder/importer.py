@@ -176,8 +176,10 @@ def docx_facts(path: Path) -> DocxFacts:
                 boxes_seen.add(id(box))
                 facts.notes.append(Note(where, f"text box (\"{_excerpt(_paragraph_text(box))}\"): its text is "
                                                "imported as ordinary paragraphs; move it where it belongs"))
-        colours = sorted({(colour.get(f"{_W}val") or "").upper() for colour in paragraph.iter(f"{_W}color")}
-                         - {"", "AUTO", "000000"})
+        in_links = {id(run) for link in paragraph.iter(f"{_W}hyperlink") for run in link.iter(f"{_W}r")}
+        colours = sorted({(colour.get(f"{_W}val") or "").upper() for run in paragraph.iter(f"{_W}r")
+                          if id(run) not in in_links  # Word and Google Docs colour links blue themselves
+                          for colour in run.iter(f"{_W}color")} - {"", "AUTO", "000000"})
         highlights = sorted({(mark.get(f"{_W}val") or "") for mark in paragraph.iter(f"{_W}highlight")} - {"", "none"})
         if colours or highlights:
             shown = ", ".join([f"#{c}" for c in colours] + [f"highlight {h}" for h in highlights])
@@ -422,6 +424,8 @@ class _Writer:
         kind: str = node["t"]
         content: Any = node.get("c")
         if kind == "Header":
+            if not _plain(content[2]):
+                return None  # an empty heading paragraph (Google Docs leaves them)
             self.section = _plain(content[2])
             return "#" * int(content[0]) + " " + self.inlines(content[2], indent).strip()
         if kind in ("Para", "Plain"):

@@ -215,9 +215,23 @@ def _png(width: int, height: int) -> io.BytesIO:
     return out
 
 
+def _borders(table) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right"):
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), "8")
+        borders.append(line)
+    table._tbl.tblPr.append(borders)
+
+
 def word_document(path: Path, *, headings: bool = True, big_image: bool = False) -> Path:
     """A .docx as staff write one in Word: styles, a picture with alt text, lists, a table, a link."""
     import docx as python_docx
+    from docx.shared import RGBColor
 
     document = python_docx.Document()
     document.core_properties.title = "Tenant Rights Basics"
@@ -245,6 +259,14 @@ def word_document(path: Path, *, headings: bool = True, big_image: bool = False)
                                 ("Legal Aid", "(415) 555-0127")]):
         table.cell(r, 0).text, table.cell(r, 1).text = a, b
     document.add_paragraph("Call 911 in an emergency.")
+    box = document.add_table(rows=1, cols=1)  # a bordered one-cell table, as Google Docs exports a boxed note
+    _borders(box)
+    cell = box.cell(0, 0)
+    cell.paragraphs[0].add_run("Keep this safe").bold = True
+    cell.add_paragraph("Store copies of the lease somewhere dry.")
+    warning = document.add_paragraph("Deadlines ")
+    warning.add_run("matter").font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    warning.add_run(".")
     document.save(str(path))
     return path
 
@@ -268,6 +290,10 @@ def test_word_document_imports_and_builds_in_every_language(tmp_path):
     image = re.search(r"!\[A lease with a pen beside it\]\((images/[^)]+\.png)\)", text)
     assert image and (project / "guides" / "tenants" / image.group(1)).is_file()
     assert re.search(r"image images/\S+\.png is 3000 x 200 px", result.stdout), result.stdout
+    assert "::: callout Keep this safe\nStore copies of the lease somewhere dry.\n:::" in text
+    assert 'paragraph 19 ("Deadlines matter."): coloured text (#C00000)' in result.stdout, result.stdout
+    assert "our tenant page" not in result.stdout  # a link's own colour is no finding
+    # (paragraphs are counted as Word holds them: every heading, list item, picture and table cell is one)
 
     assert run_cli("extract", "--guide", "tenants", cwd=project).code == 0
     assert run_cli("update", "--guide", "tenants", cwd=project).code == 0
