@@ -169,8 +169,12 @@ def docx_facts(path: Path) -> DocxFacts:
                        for tag in ("tblBorders", "tcBorders") for box in table.iter(f"{_W}{tag}") for edge in box)
         facts.one_cell_boxes.append(len(cells) == 1 and (shaded or bordered))
     boxes_seen: set[int] = set()
+    previous = ""
     for number, paragraph in enumerate(body.iter(f"{_W}p"), start=1):
-        where = f"paragraph {number} (\"{_excerpt(_paragraph_text(paragraph))}\")"
+        text = _paragraph_text(paragraph)
+        where = (f"paragraph {number} (\"{_excerpt(text)}\")" if text.strip()
+                 else f"paragraph {number} (empty, after \"{_excerpt(previous)}\")")
+        previous = text if text.strip() else previous
         for box in paragraph.iter(f"{_W}txbxContent"):
             if id(box) not in boxes_seen:
                 boxes_seen.add(id(box))

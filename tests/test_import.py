@@ -259,6 +259,7 @@ def word_document(path: Path, *, headings: bool = True, big_image: bool = False)
                                 ("Legal Aid", "(415) 555-0127")]):
         table.cell(r, 0).text, table.cell(r, 1).text = a, b
     document.add_paragraph("Call 911 in an emergency.")
+    document.add_page_break()
     box = document.add_table(rows=1, cols=1)  # a bordered one-cell table, as Google Docs exports a boxed note
     _borders(box)
     cell = box.cell(0, 0)
@@ -291,7 +292,8 @@ def test_word_document_imports_and_builds_in_every_language(tmp_path):
     assert image and (project / "guides" / "tenants" / image.group(1)).is_file()
     assert re.search(r"image images/\S+\.png is 3000 x 200 px", result.stdout), result.stdout
     assert "::: callout Keep this safe\nStore copies of the lease somewhere dry.\n:::" in text
-    assert 'paragraph 19 ("Deadlines matter."): coloured text (#C00000)' in result.stdout, result.stdout
+    assert 'paragraph 20 ("Deadlines matter."): coloured text (#C00000)' in result.stdout, result.stdout
+    assert 'paragraph 17 (empty, after "Call 911 in an emergency."): page break: the guide flows onto pages by itself; dropped' in result.stdout
     assert "our tenant page" not in result.stdout  # a link's own colour is no finding
     # (paragraphs are counted as Word holds them: every heading, list item, picture and table cell is one)
 
@@ -314,7 +316,9 @@ def test_word_document_imports_and_builds_in_every_language(tmp_path):
 def test_word_footnotes_comments_and_tracked_changes_are_reported(tmp_path):
     project = sample_project(tmp_path / "project")
     markdown = ("---\ntitle: Notes\n---\n\n# Part one\n\nA claim.[^1] [A remark]{.comment-start id=\"0\" "
-                "author=\"Ana\"}Hello[]{.comment-end id=\"0\"} and $x^2$ too.\n\n[^1]: The source.\n")
+                "author=\"Ana\"}Hello[]{.comment-end id=\"0\"} and $x^2$ too. Call [today]{.insertion author=\"Ana\" "
+                "date=\"2026-01-02T00:00:00Z\"}[tomorrow]{.deletion author=\"Ana\" date=\"2026-01-02T00:00:00Z\"}."
+                "\n\n[^1]: The source.\n")
     docx = tmp_path / "notes.docx"
     (tmp_path / "notes.md").write_text(markdown)
     subprocess.run([pandoc_path(), str(tmp_path / "notes.md"), "-o", str(docx)], check=True)
@@ -325,6 +329,9 @@ def test_word_footnotes_comments_and_tracked_changes_are_reported(tmp_path):
     assert 'comment by Ana ("A remark")' in result.stdout
     assert "equation (x^{2})" in result.stdout
     assert 'under "Part one"' in result.stdout
+    assert "Call today." in text and "tomorrow" not in text  # tracked changes accepted
+    assert 'tracked insertion ("today"): accepted (kept)' in result.stdout
+    assert 'tracked deletion ("tomorrow"): accepted (left out)' in result.stdout
 
 
 # --- 3. existing translations ----------------------------------------------------------------------------------
