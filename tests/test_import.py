@@ -293,7 +293,8 @@ def test_word_document_imports_and_builds_in_every_language(tmp_path):
     assert re.search(r"image images/\S+\.png is 3000 x 200 px", result.stdout), result.stdout
     assert "::: callout Keep this safe\nStore copies of the lease somewhere dry.\n:::" in text
     assert 'paragraph 20 ("Deadlines matter."): coloured text (#C00000)' in result.stdout, result.stdout
-    assert 'paragraph 17 (empty, after "Call 911 in an emergency."): page break: the guide flows onto pages by itself; dropped' in result.stdout
+    assert ('paragraph 17 (empty, after "Call 911 in an emergency."): page break: the guide flows onto pages by '
+            'itself; dropped') in result.stdout
     assert "our tenant page" not in result.stdout  # a link's own colour is no finding
     # (paragraphs are counted as Word holds them: every heading, list item, picture and table cell is one)
 
