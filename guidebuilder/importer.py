@@ -56,6 +56,7 @@ class DocxFacts:
     notes: list[Note] = field(default_factory=list)
     date: str | None = None
     title: str | None = None
+    text_boxes: list[tuple[str, str]] = field(default_factory=list)  # where, the box's text
     organization: str | None = None
 
 
@@ -178,8 +179,7 @@ def docx_facts(path: Path) -> DocxFacts:
         for box in paragraph.iter(f"{_W}txbxContent"):
             if id(box) not in boxes_seen:
                 boxes_seen.add(id(box))
-                facts.notes.append(Note(where, f"text box (\"{_excerpt(_paragraph_text(box))}\"): its text is "
-                                               "imported as ordinary paragraphs; move it where it belongs"))
+                facts.text_boxes.append((where, " ".join(_paragraph_text(box).split())))
         in_links = {id(run) for link in paragraph.iter(f"{_W}hyperlink") for run in link.iter(f"{_W}r")}
         colours = sorted({(colour.get(f"{_W}val") or "").upper() for run in paragraph.iter(f"{_W}r")
                           if id(run) not in in_links  # Word and Google Docs colour links blue themselves
@@ -720,8 +720,16 @@ def convert(tree: dict[str, Any], kind: str, media_dir: Path, facts: DocxFacts |
     lines = [front_matter(front), *body]
     if writer.footnotes:
         lines.append("\n".join(f"[^{n}]: {text}" for n, text in enumerate(writer.footnotes, start=1)))
+    markdown = "\n\n".join(lines) + "\n"
     notes = (facts.notes if facts else []) + writer.notes
-    return Converted("\n\n".join(lines) + "\n", writer.images, notes)
+    for box_where, box_text in facts.text_boxes if facts else []:
+        # pandoc reads some text boxes (DrawingML) into the text and skips others (VML): say which happened.
+        if box_text and " ".join(_escape(box_text).split()) in " ".join(markdown.split()):
+            notes.append(Note(box_where, f"text box (\"{_excerpt(box_text)}\"): its text is imported as an "
+                                         "ordinary paragraph; move it where it belongs"))
+        elif box_text:
+            notes.append(Note(box_where, f"text box not imported: copy its text into guide.md: \"{box_text}\""))
+    return Converted(markdown, writer.images, notes)
 
 
 def front_matter(fields: dict[str, Any]) -> str:

@@ -231,6 +231,7 @@ def _borders(table) -> None:
 def word_document(path: Path, *, headings: bool = True, big_image: bool = False) -> Path:
     """A .docx as staff write one in Word: styles, a picture with alt text, lists, a table, a link."""
     import docx as python_docx
+    from docx.oxml import parse_xml
     from docx.shared import RGBColor
 
     document = python_docx.Document()
@@ -268,6 +269,12 @@ def word_document(path: Path, *, headings: bool = True, big_image: bool = False)
     warning = document.add_paragraph("Deadlines ")
     warning.add_run("matter").font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
     warning.add_run(".")
+    boxed = document.add_paragraph("See the box. ")  # a floating text box, drawn the old (VML) way
+    boxed._p.append(parse_xml(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape style="width:200pt;height:50pt"><v:textbox>'
+        '<w:txbxContent><w:p><w:r><w:t>Night line 555-0100</w:t></w:r></w:p></w:txbxContent></v:textbox>'
+        '</v:shape></w:pict></w:r>'))
     document.save(str(path))
     return path
 
@@ -295,6 +302,8 @@ def test_word_document_imports_and_builds_in_every_language(tmp_path):
     assert 'paragraph 20 ("Deadlines matter."): coloured text (#C00000)' in result.stdout, result.stdout
     assert ('paragraph 17 (empty, after "Call 911 in an emergency."): page break: the guide flows onto pages by '
             'itself; dropped') in result.stdout
+    assert ('paragraph 21 ("See the box. Night line 555-0100"): text box not imported: copy its text into '
+            'guide.md: "Night line 555-0100"') in result.stdout
     assert "our tenant page" not in result.stdout  # a link's own colour is no finding
     # (paragraphs are counted as Word holds them: every heading, list item, picture and table cell is one)
 
