@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Pango/HarfBuzz for WeasyPrint, libharfbuzz-subset0 for fast PDF font subsetting
 # (absent from a fresh Debian), ICU for Khmer word breaks (PyICU builds against it),
-# GNU gettext for catalog layout and msgfmt checks, poppler-utils for the PDF tests.
+# GNU gettext for catalog layout and msgfmt checks, poppler-utils for the PDF tests and for
+# import-translation's PDF text (pdftotext). pandoc comes from PyPI (pypandoc_binary) with the package.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig \
 	libicu-dev pkg-config g++ gettext poppler-utils chromium
 # Commands the browser tests need (axe-core via npm, the Nu HTML checker on Java), installed

@@ -187,6 +187,68 @@ def check_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         raise typer.Exit(1)
 
 
+@app.command("import")
+def import_cmd(file: Path = typer.Argument(..., help="A .docx, .odt, .html or .md document."),
+               slug: str = typer.Option(..., "--slug", help="The guide's folder name under guides/."),
+               project: Path = ProjectOpt,
+               diff: bool = typer.Option(False, "--diff", help="Show what changed in guide.md."),
+               dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; report only.")) -> None:
+    """Import a Word, OpenDocument, web or Markdown document as guides/<slug>/guide.md with its images."""
+    from .importer import import_document
+
+    try:
+        result = import_document(load_project(project), file, slug, write=not dry_run)
+    except GuideError as exc:
+        _fail(exc)
+    if diff and result.diff:
+        typer.echo(result.diff, nl=False)
+    for note in result.notes:
+        typer.echo(f"{file}: {note.where}: {note.what}")
+    images = f", {len(result.images)} image(s) in images/" if result.images else ""
+    status = f"would be {result.status}" if dry_run and result.status != "unchanged" else result.status
+    typer.echo(f"{result.guide_path}: {status}: {result.messages} messages{images}; "
+               f"{len(result.notes)} thing(s) not carried over as they were (listed above)"
+               if result.notes else f"{result.guide_path}: {status}: {result.messages} messages{images}")
+
+
+@app.command("import-translation")
+def import_translation_cmd(file: Path = typer.Argument(..., help="The translated .docx, .odt, .html, .md or .pdf."),
+                           guide: str = typer.Option(..., "--guide", "-g", help="The guide it translates."),
+                           lang: str = typer.Option(..., "--lang", "-l", help="Its language, e.g. ko."),
+                           project: Path = ProjectOpt,
+                           overwrite: bool = typer.Option(False, "--overwrite",
+                                                          help="Replace confirmed (non-fuzzy) translations too."),
+                           dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; report only.")
+                           ) -> None:
+    """Align a translated document to its guide; fill the catalog with fuzzy entries for review."""
+    from .align import plain
+    from .import_translation import import_translation
+
+    try:
+        result = import_translation(load_project(project), file, guide, lang, overwrite, write=not dry_run)
+    except GuideError as exc:
+        _fail(exc)
+    found = result.alignment
+    for unit in found.unaligned_source:
+        typer.echo(f"{unit.where}: no translation found in {file.name}: \"{_excerpt(plain(unit.text))}\"")
+    for unit in found.unaligned_target:
+        typer.echo(f"{file}: {unit.where}: matches no block of the guide: \"{_excerpt(plain(unit.text))}\"")
+    typer.echo(f"aligned {len(found.pairs)} of {result.target_blocks} blocks of {file.name} "
+               f"({result.share:.0%}); anchors (numbers, phones, addresses, links): {found.agreed} agreed, "
+               f"{found.disagreed} disagreed")
+    verb = "would write" if dry_run else "wrote"
+    extra = f"; {result.not_in_catalog} not in the catalog (run extract and update)" if result.not_in_catalog else ""
+    markup = (f"; {result.plain_only} without the source's bold, italic or links (a PDF has none): restore them"
+              if result.plain_only else "")
+    typer.echo(f"{result.po_path}: {verb} {result.written} fuzzy entries to review; kept {result.kept} confirmed "
+               f"translations{' (use --overwrite to replace them)' if result.kept else ''}{extra}{markup}")
+
+
+def _excerpt(text: str, limit: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 tm_app = typer.Typer(no_args_is_help=True, help="Translation memory: TMX files update fills new messages from.")
 app.add_typer(tm_app, name="tm")
 
