@@ -305,7 +305,10 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
               proof: bool = typer.Option(False, "--proof", help="Mark untranslated and fuzzy blocks for reviewers."),
               paper: str | None = typer.Option(None, "--paper",
                                                help="letter or a4 (default from guidebuilder.toml)."),
-              quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for CI).")) -> None:
+              quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for CI)."),
+              keep_print_html: bool = typer.Option(False, "--keep-print-html",
+                                                   help="Also write the HTML each PDF is typeset from, to "
+                                                        "build/.guidebuilder/print/<guide>/<lang>.html.")) -> None:
     """Build every guide x language as PDF and HTML into build/."""
     try:
         proj = load_project(project)
@@ -323,7 +326,8 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
         options = BuildOptions(out_dir=out_path, guides=slugs, langs=langs, formats=formats, only_formats=bool(format),
                                jobs=jobs,
-                               force=force, include_fuzzy=include_fuzzy, proof=proof, paper=paper)
+                               force=force, include_fuzzy=include_fuzzy, proof=proof, paper=paper,
+                               keep_print_html=keep_print_html)
         from .state import unchanged_report
 
         report = unchanged_report(proj, slugs, options)

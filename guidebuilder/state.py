@@ -32,6 +32,7 @@ class BuildOptions:
     include_fuzzy: bool = False
     proof: bool = False
     paper: str | None = None
+    keep_print_html: bool = False  # also write the HTML each PDF is typeset from (build/.guidebuilder/print/)
 
 
 def harfbuzz_subset_warning() -> str | None:
