@@ -36,6 +36,10 @@ class PdfGuide:
         return Made(output, files, warnings)
 
 
+# The stylesheet element of a page rendered without CSS (templates/page.html.j2), the first in the page.
+EMPTY_STYLE = "<style>\n\n</style>"
+
+
 def print_html_path(job: Job) -> Path:
     """Where --keep-print-html puts the HTML a PDF is typeset from: build/.guidebuilder/print/<slug>/<lang>.html."""
     from ..state import STATE_DIR
@@ -74,8 +78,12 @@ def typeset_guide(job: Job, paper: str, printed: list[str] | None = None) -> tup
                    face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), paper, "print")
 
     def typeset(extra_css: str) -> PdfResult:
-        html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
-                                      links, job.options.proof, job.chrome, edition, logo=logo)
+        # The page differs from the draft only in its stylesheet: put it in rather than render the page again.
+        if EMPTY_STYLE in draft:
+            html = draft.replace(EMPTY_STYLE, f"<style>\n{css + extra_css}\n</style>", 1)
+        else:
+            html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
+                                          links, job.options.proof, job.chrome, edition, logo=logo)
         if printed is not None:
             printed.append(html)
         return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, job.font_cache],
