@@ -66,7 +66,7 @@ bench: setup
 	  for p in fonts-noto-core fonts-noto-cjk chromium; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; fi; \
 	else echo "note: install fonts-noto-core, fonts-noto-cjk and chromium for the peers"; fi
-	$(BIN)/pip install -q 'psutil>=5'
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/bench.py
 
 # Refresh fonts/ from Debian's Noto packages (maintainers only; fonts/ is committed).

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import psutil
 
+from warm import bench_warm, warm_targets
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / ".work"
 GB = [sys.executable, "-m", "guidebuilder"]
@@ -139,29 +141,18 @@ def bench_builds(project: Path, runs: int) -> dict:
 
 
 def peer_pages(project: Path) -> dict[tuple[str, str], Path]:
-    """The HTML guidebuilder typesets, written without its @font-face rules (so with system fonts).
-
-    The files sit in their guide's folder, where their images are.
+    """The HTML guidebuilder typesets (build-guides --keep-print-html), without its @font-face rules
+    (so with system fonts), beside the kept file.
     """
-    from guidebuilder.pagestyle import page_css
-    from guidebuilder.config import load_project
-    from guidebuilder.render import PageLinks, render_page
-    from guidebuilder.source import guide_slugs, read_guide
-    from guidebuilder.translate import load_translation
-
-    proj = load_project(project)
+    out = WORK / "print-build"
+    subprocess.run([*GB, "build-guides", "--quiet", "--force", "--format", "pdf", "--keep-print-html", "--out",
+                    str(out)], cwd=project, check=True, capture_output=True)
     pages = {}
-    for slug in guide_slugs(proj.root):
-        if slug.startswith("long-"):
-            continue
-        guide = read_guide(proj.root, slug)
-        for lang in proj.all_languages():
-            css = page_css(proj, lang, proj.source_language, "", proj.paper, "print")
-            html, _ = render_page(guide, load_translation(proj, slug, lang), proj.source_language, "print", css,
-                                  PageLinks([]))
-            path = guide.abs_dir / f"peer-{lang}.html"
-            path.write_text(html, encoding="utf-8")
-            pages[(slug, lang)] = path
+    for kept in sorted((out / ".guidebuilder" / "print").glob("*/*.html")):
+        html = re.sub(r"@font-face\s*\{[^}]*\}", "", kept.read_text(encoding="utf-8"))
+        path = kept.with_name(f"peer-{kept.stem}.html")
+        path.write_text(html, encoding="utf-8")
+        pages[(kept.parent.name, kept.stem)] = path
     return pages
 
 
@@ -272,10 +263,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scale", default="1,3,10", help="guide length factors")
+    parser.add_argument("--warm-runs", type=int, default=2, help="timed passes of the warm peers (after one warm-up)")
+    parser.add_argument("--only", choices=["all", "warm"], default="all",
+                        help="warm: only the warm peers (updates their part of results.json)")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     project = prepare_project()
     print(f"machine: {json.dumps(machine())}", flush=True)
+    warm = bench_warm(project, WORK, args.warm_runs)
+    print(f"warm: {json.dumps(warm['totals'])}", flush=True)
+    if args.only == "warm":
+        path = ROOT / "benchmarks" / "results.json"
+        results = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        results["warm"] = warm
+        results.setdefault("targets", {}).update(warm_targets(warm))
+        path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print_warm(warm)
+        return 0
     builds = bench_builds(project, args.runs)
     print(f"builds: {json.dumps(builds)}", flush=True)
     peers = bench_peers(project, args.runs)
@@ -283,7 +287,7 @@ def main() -> int:
     scale = bench_scale(project, args.runs, [int(f) for f in args.scale.split(",")])
     print(f"scale: {json.dumps(scale)}", flush=True)
     results = {"runs": args.runs, "machine": machine(), "builds": builds, "peers": peers, "scale": scale,
-               "targets": targets(builds, peers, scale)}
+               "warm": warm, "targets": {**targets(builds, peers, scale), **warm_targets(warm)}}
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
                                                       encoding="utf-8")
     print_table(results)
@@ -303,8 +307,23 @@ def print_table(results: dict) -> None:
     for s in results["scale"]:
         print(f"scale x{s['factor']}: {s['pages']} pages, {s['seconds']} s, {s['seconds_per_page']} s/page, "
               f"{s['peak_rss_mb']} MB")
+    print_warm(results["warm"])
     for name, t in results["targets"].items():
         print(f"{'OK  ' if t['holds'] else 'MISS'} {name}: {t['value']} (limit {t['limit']})")
+
+
+def print_warm(warm: dict) -> None:
+    """The warm peers' medians and quality figures."""
+    kinds = ("ours", "weasyprint", "weasyprint_ua", "chromium", "typst")
+    print(f"\nwarm ({warm['runs']} runs): seconds per PDF, blocks back of {'{blocks}'}, missing glyphs")
+    print(f"{'guide':24} {'lang':8} " + " ".join(f"{k + ' s':>12}" for k in kinds) + " "
+          + " ".join(f"{k + ' back':>15}" for k in kinds))
+    for r in warm["rows"]:
+        print(f"{r['guide']:24} {r['lang']:8} " + " ".join(f"{str(r.get(k + '_s')):>12}" for k in kinds) + " "
+              + " ".join(f"{str(r.get(k + '_blocks_back')) + '/' + str(r['blocks']):>15}" for k in kinds))
+    print(json.dumps(warm["totals"]))
+    for kind, error in warm["errors"].items():
+        print(f"{kind} failed: {error}")
 
 
 if __name__ == "__main__":

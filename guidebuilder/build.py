@@ -15,11 +15,11 @@ from pathlib import Path
 
 from . import outputs
 from .catalogs import atomic_write
-from .check import check_language
+from .check import Finding, check_language
 from .chrome import check_chrome
 from .config import Project
 from .errors import GuideError
-from .executor import Finished, run_jobs, write_errors_log
+from .executor import Finished, run_jobs, start_workers, write_errors_log
 from .fingerprint import job_key
 from .fonts import load_manifest
 from .job import build_one
@@ -43,16 +43,17 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
     kinds = outputs.selected(options.formats)
     langs = options.langs or project.all_languages()
     state = load_state(options.out_dir)
-    plan, decisions, loaded = plan_build(project, slugs, langs, options, state, report)
-    if progress:
-        progress("start", None)
-        for result in plan.known.values():
-            progress("done", result)
     finished: list[Finished] = []
-    for done in run_jobs(project, plan.jobs, options, kinds, build_one, loaded):
-        finished.append(done)
+    with start_workers(options) as pool:  # the workers warm up while the build plans
+        plan, decisions, loaded = plan_build(project, slugs, langs, options, state, report)
         if progress:
-            progress("done", done.result)
+            progress("start", None)
+            for result in plan.known.values():
+                progress("done", result)
+        for done in run_jobs(project, plan.jobs, options, kinds, build_one, loaded, pool):
+            finished.append(done)
+            if progress:
+                progress("done", done.result)
     results = {**plan.known, **{(f.spec.slug, f.spec.lang): f.result for f in finished}}
     report.results = [results[(slug, lang)] for slug in slugs for lang in langs if (slug, lang) in results]
     report.warnings += [warning for result in report.results for warning in result.warnings]
@@ -77,6 +78,7 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
     plan = Plan()
     records: dict[str, JsonObject] = dict(state.get("decisions", {}))
     loaded: dict[tuple[str, str], Translation] = {}
+    chrome_findings: dict[str, list[Finding]] = {}  # by language: the chrome catalog is every guide's
     for slug in slugs:
         try:
             guide = read_guide(project.root, slug)
@@ -91,9 +93,10 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
         directions: dict[str, str] = {}
         for lang in project.all_languages():  # every language's decision shapes the language menus
             key = job_key(project, slug, lang, [options.include_fuzzy])
-            decision = remembered(state, slug, lang, key, options.force)
+            # --force rebuilds what was asked for; another language's decision on the same inputs stands
+            decision = remembered(state, slug, lang, key, options.force and lang in langs)
             if decision is None:
-                decision, translation = gather_decision(project, guide, lang, options)
+                decision, translation = gather_decision(project, guide, lang, options, chrome_findings)
                 if translation is not None:
                     loaded[(slug, lang)] = translation
             decisions[lang] = decision
@@ -114,18 +117,22 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
     return plan, records, {name: translation for name, translation in loaded.items() if name in jobs}
 
 
-def gather_decision(project: Project, guide: Guide, lang: str,
-                    options: BuildOptions) -> tuple[Decision, Translation | None]:
+def gather_decision(project: Project, guide: Guide, lang: str, options: BuildOptions,
+                    chrome_findings: dict[str, list[Finding]] | None = None) -> tuple[Decision, Translation | None]:
     """Gather what the policy needs for one language (check findings, coverage) and decide.
 
-    Returns the decision and the loaded catalog, which the page is then rendered from.
+    Returns the decision and the loaded catalog, which the page is then rendered from;
+    chrome_findings keeps each language's chrome check for the next guide.
     """
     try:
         facts_for(lang, project)  # a language no bundled font covers fails here, with what to do
     except GuideError as exc:
         return Fail(str(exc)), None
     findings = check_language(project, guide.slug, lang, options.include_fuzzy)
-    findings += check_chrome(project, lang, options.include_fuzzy)  # the page's interface text
+    chrome = chrome_findings if chrome_findings is not None else {}
+    if lang not in chrome:
+        chrome[lang] = check_chrome(project, lang, options.include_fuzzy)
+    findings += chrome[lang]  # the page's interface text
     translation, coverage, unreadable = None, 0.0, ""
     try:
         translation = load_translation(project, guide.slug, lang, options.include_fuzzy)

@@ -116,6 +116,25 @@ def new_template(header: str, project_id: str, bugs_to: str, created: str) -> po
     return pot
 
 
+_SHARED: dict[tuple[str, int, int, int, str, str | None], polib.POFile] = {}
+
+
+def read_catalog_shared(path: Path, rel: str, expect_lang: str | None = None) -> polib.POFile:
+    """read_catalog, once per unchanged file in a process; callers only read the catalog, never change it.
+
+    A build checks a catalog, measures its coverage and renders from it; each read runs
+    GNU msgcat and polib again (a third of a decision's time).
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return read_catalog(path, rel, expect_lang)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, stat.st_ino, rel, expect_lang)
+    if key not in _SHARED:
+        _SHARED[key] = read_catalog(path, rel, expect_lang)  # errors are not kept: raised on every read
+    return _SHARED[key]
+
+
 def read_catalog(path: Path, rel: str, expect_lang: str | None = None) -> polib.POFile:
     """Read a .po/.pot with polib; errors name rel:line and what to do."""
     try:

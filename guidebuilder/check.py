@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 import polib
 
-from .catalogs import msgstr_line, plural_forms, read_catalog
+from .catalogs import msgstr_line, plural_forms, read_catalog_shared
 from .checks import (
     ALL,
     EMAIL,
@@ -71,7 +71,7 @@ class CatalogChecker:
         """Findings for one .po file (the file is read, never written)."""
         rel = self.project.rel(path)
         try:
-            catalog = read_catalog(path, rel, expect_lang=self.lang)
+            catalog = read_catalog_shared(path, rel, expect_lang=self.lang)
         except CatalogError as exc:  # nothing else can be checked, so this is reported whatever the selection
             return [Finding(rel, exc.line or 1, "error", exc.check, exc.message)]
         lines = path.read_text(encoding="utf-8").splitlines()

@@ -23,7 +23,7 @@ from jinja2.ext import babel_extract
 from markupsafe import Markup, escape
 
 from . import __version__
-from .catalogs import new_template, read_catalog
+from .catalogs import new_template, read_catalog, read_catalog_shared
 from .config import CHROME_DOMAIN, Project
 from .errors import CatalogError, ConfigError
 
@@ -130,7 +130,7 @@ def project_strings(project: Project, lang: str, include_fuzzy: bool = False) ->
     path = project.po_path(lang, DOMAIN)
     if lang == project.source_language or not path.is_file():
         return {}
-    catalog = read_catalog(path, project.rel(path), expect_lang=lang)
+    catalog = read_catalog_shared(path, project.rel(path), expect_lang=lang)
     return {e.msgid: e.msgstr for e in catalog
             if e.msgstr and not e.obsolete and (include_fuzzy or "fuzzy" not in e.flags)}
 

@@ -370,7 +370,10 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
                                                help="letter or a4 (default from guidebuilder.toml)."),
               marks: bool = typer.Option(False, "--marks", help="Crop marks and 1/8 in (9 pt) of bleed on the guide "
                                                                 "PDF, for a print shop."),
-              quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for CI).")) -> None:
+              quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for CI)."),
+              keep_print_html: bool = typer.Option(False, "--keep-print-html",
+                                                   help="Also write the HTML each PDF is typeset from, to "
+                                                        "build/.guidebuilder/print/<guide>/<lang>.html.")) -> None:
     """Build every guide x language as PDF and HTML into build/."""
     try:
         proj = load_project(project)
@@ -388,7 +391,8 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
         options = BuildOptions(out_dir=out_path, guides=slugs, langs=langs, formats=formats, only_formats=bool(format),
                                jobs=jobs,
-                               force=force, include_fuzzy=include_fuzzy, proof=proof, paper=paper, marks=marks)
+                               force=force, include_fuzzy=include_fuzzy, proof=proof, paper=paper, marks=marks,
+                               keep_print_html=keep_print_html)
         from .state import unchanged_report
 
         report = unchanged_report(proj, slugs, options)

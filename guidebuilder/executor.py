@@ -13,6 +13,7 @@ import os
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,31 +67,59 @@ def _failed(spec: JobSpec, reason: str) -> LanguageResult:
     return LanguageResult(spec.slug, spec.lang, facts_for(spec.lang).direction, Status.FAILED, reason)
 
 
+def warm_worker(conf_dir: Path) -> None:
+    """A worker's start: isolate fontconfig, then import WeasyPrint (about a second) before any job needs it."""
+    isolate_fontconfig(conf_dir)
+    from .pdf import _weasyprint
+
+    _weasyprint()
+
+
+def _ready() -> None:
+    """A task that makes the pool start a worker."""
+
+
+@contextmanager
+def start_workers(options: BuildOptions) -> Iterator[ProcessPoolExecutor | None]:
+    """The build's worker processes, started now so that they warm up while the build plans (None: one job at a time).
+
+    Each worker lives for the whole build and runs many jobs.
+    """
+    workers = options.jobs or os.cpu_count() or 1
+    if workers == 1:
+        yield None
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_worker,
+                             initargs=(options.out_dir / STATE_DIR,)) as pool:
+        for _ in range(workers):  # the pool starts one process per task submitted while none is idle
+            pool.submit(_ready)
+        yield pool
+
+
 def run_jobs(project: Project, jobs: list[JobSpec], options: BuildOptions, kinds: list[OutputKind],
              run: Callable[..., LanguageResult],
-             loaded: dict[tuple[str, str], Translation] | None = None) -> Iterator[Finished]:
+             loaded: dict[tuple[str, str], Translation] | None = None,
+             pool: ProcessPoolExecutor | None = None) -> Iterator[Finished]:
     """Run run(project, spec, options, kinds, translation) for each job; yields each as it finishes.
 
     loaded holds the catalogs the build already read, by (slug, lang); a job without one reads its own.
+    pool runs the jobs when given (start_workers); otherwise they run here.
     """
     loaded = loaded or {}
-    workers = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
-    if workers == 1:
+    if pool is None:
         isolate_fontconfig(options.out_dir / STATE_DIR)
         for spec in jobs:
             yield run_guarded(run, project, spec, options, kinds, loaded.get((spec.slug, spec.lang)))
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=isolate_fontconfig,
-                             initargs=(options.out_dir / STATE_DIR,)) as pool:
-        futures = {pool.submit(run_guarded, run, project, spec, options, kinds,
-                               loaded.get((spec.slug, spec.lang))): spec for spec in jobs}
-        for future in as_completed(futures):
-            spec = futures[future]
-            try:
-                yield future.result()
-            except Exception as exc:  # noqa: BLE001  the worker itself died (killed, out of memory)
-                yield Finished(spec, _failed(spec, describe(exc)), "".join(traceback.format_exception(exc)))
+    futures = {pool.submit(run_guarded, run, project, spec, options, kinds,
+                           loaded.get((spec.slug, spec.lang))): spec for spec in jobs}
+    for future in as_completed(futures):
+        spec = futures[future]
+        try:
+            yield future.result()
+        except Exception as exc:  # noqa: BLE001  the worker itself died (killed, out of memory)
+            yield Finished(spec, _failed(spec, describe(exc)), "".join(traceback.format_exception(exc)))
 
 
 def write_errors_log(out_dir: Path, finished: list[Finished]) -> Path | None:

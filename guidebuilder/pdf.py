@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import weasyprint_patches
+from . import libraries, weasyprint_patches
 from .errors import RenderError
 
 
@@ -20,6 +20,7 @@ def _weasyprint() -> Any:  # the weasyprint module, which ships no type informat
     # Our fontconfig has no font folders on purpose (guidebuilder.fonts): every
     # font comes from @font-face, so WeasyPrint's warning about it is expected.
     warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
+    libraries.install()  # cffi looks its libraries up at import; remembered answers save ~0.3 s a process
     import weasyprint  # imported late: fontconfig must be isolated first
 
     weasyprint_patches.install()

@@ -7,7 +7,6 @@ without loading WeasyPrint, ICU, fonts or catalogs.
 
 from __future__ import annotations
 
-import ctypes.util
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +33,14 @@ class BuildOptions:
     proof: bool = False
     paper: str | None = None
     marks: bool = False  # crop marks and 1/8 in of bleed on the guide PDF
+    keep_print_html: bool = False  # also write the HTML each PDF is typeset from (build/.guidebuilder/print/)
 
 
 def harfbuzz_subset_warning() -> str | None:
     """One line when libharfbuzz-subset is missing (WeasyPrint then subsets with fontTools, far slower)."""
-    if ctypes.util.find_library("harfbuzz-subset"):
+    from .libraries import find_library
+
+    if find_library("harfbuzz-subset"):
         return None
     return ("libharfbuzz-subset is not installed: PDF font subsetting falls back to fontTools and is much "
             "slower on CJK fonts; install it with 'apt-get install libharfbuzz-subset0'")

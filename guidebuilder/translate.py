@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polib
 
-from .catalogs import msgstr_line, read_catalog, source_words
+from .catalogs import msgstr_line, read_catalog_shared, source_words
 from .config import Project
 from .source import Message
 
@@ -81,7 +81,7 @@ def load_translation(project: Project, slug: str, lang: str, include_fuzzy: bool
     rel = project.rel(path)
     if not path.is_file():
         return Translation(lang, polib.POFile(), rel, include_fuzzy)
-    catalog = read_catalog(path, rel, expect_lang=lang)
+    catalog = read_catalog_shared(path, rel, expect_lang=lang)
     translation = Translation(lang, catalog, rel, include_fuzzy, path.read_text(encoding="utf-8").splitlines())
     translation.url_map = dict(project.url_maps.get(lang, {}))
     return translation

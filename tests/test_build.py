@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -269,3 +270,33 @@ def test_two_clean_builds_give_identical_pdfs(site, tmp_path):
     for lang in ("ur", "zh_Hant", "km"):
         assert _pdf(out, "know-your-rights-card", lang).read_bytes() == \
             _pdf(site, "know-your-rights-card", lang).read_bytes()
+
+
+def test_kept_print_html_typesets_like_the_pdf_with_plain_weasyprint(project, tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("build-guides", "--out", str(out), "--quiet", "--lang", "bn", "--format", "pdf",
+                     "--keep-print-html", cwd=project)
+    assert result.code == 0, result.stdout + result.stderr
+    kept = out / ".guidebuilder" / "print" / "fixture" / "bn.html"
+    html = kept.read_text(encoding="utf-8")
+    assert f'<base href="{(project / "guides" / "fixture").resolve().as_uri()}/">' in html
+    fonts = re.findall(r"url\(['\"]?([^'\")]+)", html)
+    assert fonts and all(url.startswith("file:///") for url in fonts)
+    again = tmp_path / "again.pdf"
+    subprocess.run(["weasyprint", str(kept), str(again)], cwd=tmp_path, capture_output=True, check=True,
+                   env={"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
+                        "FONTCONFIG_FILE": str(out / ".guidebuilder" / "fonts.conf")})
+    ours = out / "fixture" / "bn" / "fixture-bn.pdf"
+    assert len(PdfReader(again).pages) == len(PdfReader(ours).pages)
+    font_names = [sorted(line.split()[0].split("+")[-1] for line in
+                         subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout.splitlines()[2:])
+                  for pdf in (again, ours)]
+    assert font_names[0] == font_names[1]
+    assert [p.mediabox for p in PdfReader(again).pages] == [p.mediabox for p in PdfReader(ours).pages]
+
+
+def test_without_keep_print_html_no_print_html_is_written(project, tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build-guides", "--out", str(out), "--quiet", "--lang", "bn", "--format", "pdf",
+                   cwd=project).code == 0
+    assert not (out / ".guidebuilder" / "print").exists()

@@ -25,11 +25,35 @@ class PdfGuide:
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Typeset the print page on the job's paper, with a warning for every table too wide for it."""
-        pdf, warnings = typeset_guide(job, job.paper, marks=job.options.marks)
+        printed: list[str] = []
+        pdf, warnings = typeset_guide(job, job.paper, marks=job.options.marks, printed=printed)
         path = pdf_path(job)
         output = job.output(self.name, path, pdf.data, pages=pdf.pages, width_pt=pdf.width_pt,
                             height_pt=pdf.height_pt)
-        return Made(output, [(path, pdf.data)], warnings)
+        files = [(path, pdf.data)]
+        if job.options.keep_print_html:
+            files.append((print_html_path(job), standalone_html(printed[-1], job.guide.abs_dir).encode("utf-8")))
+        return Made(output, files, warnings)
+
+
+# The stylesheet element of a page rendered without CSS (templates/page.html.j2), the first in the page.
+EMPTY_STYLE = "<style>\n\n</style>"
+
+
+def print_html_path(job: Job) -> Path:
+    """Where --keep-print-html puts the HTML a PDF is typeset from: build/.guidebuilder/print/<slug>/<lang>.html."""
+    from ..state import STATE_DIR
+
+    return job.options.out_dir / STATE_DIR / "print" / job.guide.slug / f"{job.lang}.html"
+
+
+def standalone_html(html: str, base_dir: Path) -> str:
+    """The print HTML with a <base> at the guide's folder, so `weasyprint file.html out.pdf` finds its images.
+
+    Its fonts are already named by file path (the font cache's subsets).
+    """
+    base = f'<base href="{base_dir.resolve().as_uri()}/">'
+    return html.replace("<head>", f"<head>\n{base}", 1)
 
 
 # Crop marks for a print shop: the trim is the paper (TrimBox), 1/8 in of bleed around it (BleedBox, MediaBox),
@@ -60,11 +84,13 @@ class PdfGrayscale:
         return Made(output, [(path, pdf.data)], warnings)
 
 
-def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = False) -> tuple[PdfResult, list[str]]:
+def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = False,
+                  printed: list[str] | None = None) -> tuple[PdfResult, list[str]]:
     """Render the print page on paper (pagestyle.PAGE_SIZES) and typeset it, wide tables set smaller to fit.
 
     With marks, each page has crop marks and 9 pt of bleed around the paper; with
     grayscale, every colour and image is the gray a black-and-white copier prints.
+    printed, when given, receives the HTML of each typesetting; the last one is the PDF's.
     """
     from ..edition import edition_for
     from ..fonts import face_css
@@ -90,8 +116,14 @@ def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = F
         css += MARKS_CSS
 
     def typeset(extra_css: str) -> PdfResult:
-        html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
-                                      links, job.options.proof, job.chrome, edition, logo=logo)
+        # The page differs from the draft only in its stylesheet: put it in rather than render the page again.
+        if EMPTY_STYLE in draft:
+            html = draft.replace(EMPTY_STYLE, f"<style>\n{css + extra_css}\n</style>", 1)
+        else:
+            html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
+                                          links, job.options.proof, job.chrome, edition, logo=logo)
+        if printed is not None:
+            printed.append(html)
         return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, job.font_cache],
                          identifier=f"{guide.slug}/{job.lang}{'/grayscale' if grayscale else ''}", grayscale=grayscale)
 
