@@ -90,7 +90,7 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
         decisions: dict[str, Decision] = {}
         directions: dict[str, str] = {}
         for lang in project.all_languages():  # every language's decision shapes the language menus
-            key = job_key(project, slug, lang, [options.include_fuzzy])
+            key = job_key(project, slug, lang, [options.include_fuzzy, *(["proof"] if options.proof else [])])
             decision = remembered(state, slug, lang, key, options.force)
             if decision is None:
                 decision, translation = gather_decision(project, guide, lang, options)
@@ -133,7 +133,7 @@ def gather_decision(project: Project, guide: Guide, lang: str,
     except GuideError as exc:
         unreadable = str(exc)
     return decide(findings, coverage, project.min_coverage_for(guide.slug), lang == project.source_language,
-                  unreadable), translation
+                  unreadable, options.proof), translation
 
 
 def next_state(project: Project, slugs: list[str], options: BuildOptions, state: JsonObject, finished: list[Finished],

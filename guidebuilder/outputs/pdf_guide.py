@@ -45,14 +45,14 @@ def typeset_guide(job: Job, paper: str) -> tuple[PdfResult, list[str]]:
     edition = edition_for(project, guide.slug, job.lang)
     logo = project.logo_uri()
     draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
-                           job.options.proof, job.chrome, edition, logo=logo)
+                           job.options.proof, job.chrome, edition, logo=logo, findings=job.findings)
     faces = subset_faces(project, job.families, drawn_chars(draft, facts), None, job.font_cache)
     css = page_css(project, job.lang, project.source_language,
                    face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), paper, "print")
 
     def typeset(extra_css: str) -> PdfResult:
         html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
-                                      links, job.options.proof, job.chrome, edition, logo=logo)
+                                      links, job.options.proof, job.chrome, edition, logo=logo, findings=job.findings)
         return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, job.font_cache],
                          identifier=f"{guide.slug}/{job.lang}")
 
