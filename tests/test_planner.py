@@ -135,7 +135,7 @@ def test_an_unexpected_exception_names_its_type_and_guidebuilder_line(tmp_path):
         remembered(broken, "g", "bn", "k", False)
 
     done = run_guarded(run, None, spec, None, [])
-    line = _line_of(PLANNER, 'return Publish(record["coverage"])')
+    line = _line_of(PLANNER, 'return Publish(record["coverage"], ')
     assert done.result.status is Status.FAILED
     assert done.result.reason == f"KeyError: 'coverage' (guidebuilder/planner.py:{line})"
     log = write_errors_log(tmp_path, [done])
