@@ -57,6 +57,19 @@ class LanguageStatus:
         return self.errors == 0 and self.entries_to_go == 0
 
     @property
+    def todo(self) -> list[str]:
+        """What stands between the language and publishing, in words."""
+        steps = []
+        if self.entries_to_go:
+            steps.append(f"translate {self.entries_to_go} more {_plural(self.entries_to_go, 'entry', 'entries')} "
+                         f"({self.words_to_go} words) to reach {self.threshold:.0%}")
+        if self.errors:
+            steps.append(f"fix {self.errors} check {_plural(self.errors, 'error', 'errors')}")
+        if self.fuzzy:
+            steps.append(f"review {self.fuzzy} fuzzy {_plural(self.fuzzy, 'entry', 'entries')}")
+        return steps
+
+    @property
     def steps(self) -> int:
         """Entries to translate plus errors to fix: how far the language is from publishing."""
         return self.entries_to_go + self.errors
@@ -70,6 +83,10 @@ class GuideStatus:
     title: str
     threshold: float
     languages: list[LanguageStatus]
+
+
+def _plural(count: int, one: str, other: str) -> str:
+    return one if count == 1 else other
 
 
 def collect_status(project: Project, slugs: list[str], status_page: Path, proof_dir: Path) -> list[GuideStatus]:
