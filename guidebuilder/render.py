@@ -219,7 +219,8 @@ class BodyRenderer:
             html, attrs = self.resolve(_message(block), link_phones=False)  # the contents link to headings
             if depth <= 2:
                 self.toc.append(TocEntry(anchor, depth, html, attrs))
-            return Markup('<h{0} id="{1}"{2}>{3}{4}</h{0}>').format(level, anchor, attrs, html, self.note(block.message))
+            note = self.note(block.message)
+            return Markup('<h{0} id="{1}"{2}>{3}{4}</h{0}>').format(level, anchor, attrs, html, note)
         if kind == "paragraph":
             html, attrs = self.resolve(_message(block))
             return Markup("<p{}>{}{}</p>").format(attrs, html, self.note(block.message))

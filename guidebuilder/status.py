@@ -147,7 +147,7 @@ def _distance(project: Project, guide: Guide, lang: str, threshold: float) -> tu
             done += words
         else:
             # The entry a message resolves to: one without msgctxt, else the one of its role.
-            key = (None, message.text)
+            key: tuple[str | None, str] = (None, message.text)
             if key not in translation.entries:
                 key = (message.role.context, message.text)
             missing[key] = missing.get(key, 0) + words

@@ -21,7 +21,7 @@ PARAGRAPH = "A paragraph with **bold**, *italic* and a [link]{1} plus [another l
 
 
 def _words(entry: polib.POEntry) -> int:
-    """The entry's source words on the page: its msgid's words (the fixture's markup sits inside words) per occurrence."""
+    """The entry's words on the page: its msgid's (the fixture's markup sits inside words), per occurrence."""
     return len(entry.msgid.split()) * len(entry.occurrences)
 
 
@@ -151,7 +151,8 @@ def test_status_page_grid_matches_the_catalogs(project):
     grid.feed(page.read_text(encoding="utf-8"))
     for lang in ("bn", "ur"):
         po = polib.pofile(str(project / f"locales/{lang}/LC_MESSAGES/fixture.po"))
-        cell = {col: text.strip() for (guide, row, col), text in grid.cells.items() if (guide, row) == ("fixture", lang)}
+        cell = {col: text.strip() for (guide, row, col), text in grid.cells.items()
+                if (guide, row) == ("fixture", lang)}
         assert cell["translated"] == str(len(po.translated_entries()))
         assert cell["fuzzy"] == str(len(po.fuzzy_entries()))
         assert cell["untranslated"] == str(len(po.untranslated_entries()))
