@@ -338,7 +338,10 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         if default_out and (built or not STATUS_PAGE.is_file()):  # an unchanged build leaves it as it is
             from .status import write_status
 
-            write_status(proj, guide_slugs(proj.root))
+            try:
+                write_status(proj, guide_slugs(proj.root))
+            except GuideError as exc:  # the build's own summary reports what is wrong; the page waits for the fix
+                report.warnings.append(f"status page not written: {exc}")
     except GuideError as exc:
         _fail(exc)
     for warning in report.warnings:

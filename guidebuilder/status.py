@@ -83,6 +83,7 @@ class GuideStatus:
     title: str
     threshold: float
     languages: list[LanguageStatus]
+    error: str = ""  # why the guide could not be read, when it could not
 
 
 def _plural(count: int, one: str, other: str) -> str:
@@ -93,8 +94,12 @@ def collect_status(project: Project, slugs: list[str], status_page: Path, proof_
     """Every guide x configured language (the source language aside), with links from status_page to proof_dir."""
     guides = []
     for slug in slugs:
-        guide = read_guide(project.root, slug)
         threshold = project.min_coverage_for(slug)
+        try:
+            guide = read_guide(project.root, slug)
+        except GuideError as exc:  # the build fails the guide with the same line; the other guides still show
+            guides.append(GuideStatus(slug, slug, threshold, [], str(exc)))
+            continue
         rows = [language_status(project, guide, lang, threshold, status_page.parent, proof_dir)
                 for lang in project.languages]
         guides.append(GuideStatus(slug, str(guide.meta.get("title", slug)), threshold, rows))
