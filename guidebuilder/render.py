@@ -354,6 +354,11 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
              for key, message in guide.meta_messages.items()}
     body = renderer.blocks(guide.blocks)
     footnotes = renderer.footnotes()
+    unplaced = renderer.unplaced()
+    if unplaced:  # a proof's findings that belong to no block head the guide
+        items = Markup("\n").join(Markup("<li>{}</li>").format(str(f)) for f in unplaced)
+        body = Markup('<aside class="proof-findings" lang="{}" dir="ltr">\n<p>Check findings not shown at a block:'
+                      '</p>\n<ul>\n{}\n</ul>\n</aside>\n{}').format(source_facts.bcp47, items, body)
     date = guide.meta.get("date")
     pdf_size = None
     if links.pdf_href and links.pdf_bytes is not None:
@@ -367,7 +372,7 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
         date_iso=date.isoformat() if isinstance(date, dt.date) else None,
         license=guide.meta.get("license"), contact=guide.meta.get("contact"),
         languages=links.languages, pdf_href=links.pdf_href, pdf_size=pdf_size, edition=edition, card=card,
-        logo=logo, title_note=title_note, proof_findings=renderer.unplaced(), source_tag=source_facts.bcp47,
+        logo=logo, title_note=title_note,
         extras=[{"kind": e.kind, "href": e.href, "type": e.type, "size": size_text(facts, e.bytes)}
                 for e in links.extras],
         digits=facts.digits, _=chrome.text,
