@@ -92,7 +92,7 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
         decisions: dict[str, Decision] = {}
         directions: dict[str, str] = {}
         for lang in project.all_languages():  # every language's decision shapes the language menus
-            key = job_key(project, slug, lang, [options.include_fuzzy])
+            key = job_key(project, slug, lang, [options.include_fuzzy, *(["proof"] if options.proof else [])])
             # --force rebuilds what was asked for; another language's decision on the same inputs stands
             decision = remembered(state, slug, lang, key, options.force and lang in langs)
             if decision is None:
@@ -140,7 +140,7 @@ def gather_decision(project: Project, guide: Guide, lang: str, options: BuildOpt
     except GuideError as exc:
         unreadable = str(exc)
     return decide(findings, coverage, project.min_coverage_for(guide.slug), lang == project.source_language,
-                  unreadable), translation
+                  unreadable, options.proof), translation
 
 
 def next_state(project: Project, slugs: list[str], options: BuildOptions, state: JsonObject, finished: list[Finished],

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .config import Project, guide_slugs
+from .config import PROOF_DIR, STATUS_PAGE, Project, guide_slugs
 from .config import load_project as read_project
 from .errors import GuideError
 from .outputs import selected as selected_kinds
@@ -361,7 +361,8 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
                                                            "(repeatable; default: pdf, html and each guide's "
                                                            "front matter formats)."),
               out_dir: Path | None = typer.Option(None, "--out", "-o",
-                                                  help="Output folder (default build/, or build/proof with --proof)."),
+                                                  help="Output folder (default build/, or build/proof with --proof); "
+                                                       "without it the status page is written too."),
               jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel jobs (default: CPU count)."),
               force: bool = typer.Option(False, "--force", help="Rebuild even when inputs are unchanged."),
               include_fuzzy: bool = typer.Option(False, "--include-fuzzy", help="Publish fuzzy translations."),
@@ -387,7 +388,8 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
                 raise GuideError(f"language '{code}' is not configured in guidebuilder.toml; "
                                  f"add it with 'guidebuilder init {code}'")
         slugs = _slugs(proj, guide)
-        out_dir = out_dir or Path("build/proof" if proof else "build")
+        default_out = out_dir is None
+        out_dir = out_dir or (PROOF_DIR if proof else Path("build"))
         out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
         options = BuildOptions(out_dir=out_path, guides=slugs, langs=langs, formats=formats, only_formats=bool(format),
                                jobs=jobs,
@@ -396,11 +398,19 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         from .state import unchanged_report
 
         report = unchanged_report(proj, slugs, options)
+        built = report is None
         if report is None:
             from .build import build
 
             total = len(slugs) * len(langs or proj.all_languages())
             report = _run_build(lambda progress: build(proj, slugs, options, progress), total, quiet)
+        if default_out and (built or not STATUS_PAGE.is_file()):  # an unchanged build leaves it as it is
+            from .status import write_status
+
+            try:
+                write_status(proj, guide_slugs(proj.root))
+            except GuideError as exc:  # the build's own summary reports what is wrong; the page waits for the fix
+                report.warnings.append(f"status page not written: {exc}")
     except GuideError as exc:
         _fail(exc)
     for warning in report.warnings:
@@ -408,6 +418,21 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
     _summary(report)
     if report.failed:
         raise typer.Exit(1)
+
+
+@app.command("status")
+def status_cmd(project: Path = ProjectOpt,
+               out: Path = typer.Option(STATUS_PAGE, "--out", "-o", help="The page to write."),
+               proofs: Path = typer.Option(PROOF_DIR, "--proofs", help="The proof build the page links to.")) -> None:
+    """Write the coordinators' status page: every guide x language, and which are closest to publishing."""
+    from .status import write_status
+
+    try:
+        proj = load_project(project)
+        page = write_status(proj, guide_slugs(proj.root), out, proofs)
+    except GuideError as exc:
+        _fail(exc)
+    typer.echo(f"status page: {page}")
 
 
 @app.command("pseudo")

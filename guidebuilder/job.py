@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 
 from .catalogs import atomic_write
-from .chrome import load_chrome
+from .check import Finding, check_language
+from .chrome import check_chrome, load_chrome
 from .config import Project
 from .fonts import cache_root, isolate_fontconfig
 from .locales import facts_for
@@ -26,11 +27,15 @@ def load_job(project: Project, spec: JobSpec, options: BuildOptions, translation
     """Read the guide and the page chrome of one language, and its catalog unless the build has read it."""
     if translation is None:
         translation = load_translation(project, spec.slug, spec.lang, options.include_fuzzy)
+    findings: tuple[Finding, ...] = ()
+    if options.proof:  # a reviewer sees every check finding at its block
+        findings = (*check_language(project, spec.slug, spec.lang, options.include_fuzzy),
+                    *check_chrome(project, spec.lang, options.include_fuzzy))
     return Job(project=project, guide=read_guide(project.root, spec.slug), lang=spec.lang,
                facts=facts_for(spec.lang, project), source_facts=facts_for(project.source_language, project),
                translation=translation,
                chrome=load_chrome(project, spec.lang, options.include_fuzzy), published=spec.published,
-               options=options, font_cache=cache_root() / "fonts")
+               options=options, font_cache=cache_root() / "fonts", findings=findings)
 
 
 def build_one(project: Project, spec: JobSpec, options: BuildOptions, kinds: list[OutputKind],
@@ -55,7 +60,7 @@ def build_one(project: Project, spec: JobSpec, options: BuildOptions, kinds: lis
             for stale in folder.glob("*"):
                 if stale not in keep:
                     stale.unlink()
-    return LanguageResult(spec.slug, spec.lang, job.facts.direction, Status.PUBLISHED, coverage=spec.coverage,
+    return LanguageResult(spec.slug, spec.lang, job.facts.direction, Status.PUBLISHED, spec.held, spec.coverage,
                           outputs=[done.output for done in made.values()], rebuilt=True,
                           seconds=round(time.monotonic() - started, 3),
                           warnings=[w for done in made.values() for w in done.warnings])

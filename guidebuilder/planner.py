@@ -24,6 +24,7 @@ class JobSpec:
     key: str
     coverage: float
     formats: tuple[str, ...] = ()  # the kinds the guide asks for besides the build's own (front matter formats:)
+    held: str = ""  # a proof's: why the language would not be published outside the proof
 
 
 @dataclass
@@ -41,14 +42,14 @@ _KINDS: dict[str, type[Decision]] = {Status.PUBLISHED.value: Publish, Status.SKI
 def decision_record(key: str, decision: Decision, direction: str) -> JsonObject:
     """A decision as the state file keeps it."""
     status = {Publish: Status.PUBLISHED, Skip: Status.SKIPPED, Fail: Status.FAILED}[type(decision)]
-    return {"key": key, "dir": direction, "status": status.value, "reason": getattr(decision, "reason", ""),
-            "coverage": decision.coverage}
+    reason = decision.held if isinstance(decision, Publish) else decision.reason
+    return {"key": key, "dir": direction, "status": status.value, "reason": reason, "coverage": decision.coverage}
 
 
 def _decision(record: JsonObject) -> Decision:
     kind = _KINDS[record["status"]]
     if issubclass(kind, Publish):
-        return Publish(record["coverage"])
+        return Publish(record["coverage"], record.get("reason", ""))
     return kind(record["reason"], record["coverage"])
 
 
@@ -95,7 +96,7 @@ def plan_guide(slug: str, langs: Iterable[str], decisions: dict[str, Decision], 
             if result is not None and result.outputs and all(exists(o.path) for o in result.outputs):
                 plan.known[(slug, lang)] = result
                 continue
-        plan.jobs.append(JobSpec(slug, lang, menu, keys[lang], decision.coverage, formats))
+        plan.jobs.append(JobSpec(slug, lang, menu, keys[lang], decision.coverage, formats, decision.held))
     return plan
 
 

@@ -20,9 +20,10 @@ class Finding(Protocol):
 
 @dataclass(frozen=True)
 class Publish:
-    """The language is published."""
+    """The language is published (held: why it would not be, outside a reviewers' proof)."""
 
     coverage: float
+    held: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,18 +46,26 @@ Decision = Publish | Skip | Fail
 
 
 def decide(findings: Sequence[Finding], coverage: float, threshold: float, is_source: bool = False,
-           unreadable: str = "") -> Decision:
+           unreadable: str = "", proof: bool = False) -> Decision:
     """Publish, or skip below the threshold, or fail on the first check error (the count of the others).
 
     unreadable says why the catalog could not be loaded for rendering, when it could not.
+    A proof publishes whatever a reviewer can read: check errors and low coverage only
+    become the reason it would be held; an unreadable catalog still fails.
     """
+    share = round(coverage, 4)
     errors = [f for f in findings if f.severity == "error"]
+    first_error = ""
     if errors:
         more = f" (and {len(errors) - 1} more; run 'guidebuilder check')" if len(errors) > 1 else ""
-        return Fail(f"{errors[0]}{more}")
+        first_error = f"{errors[0]}{more}"
+        if not proof:
+            return Fail(first_error, share)
     if unreadable:
         return Fail(unreadable)
+    if first_error:
+        return Publish(share, first_error)
     if not is_source and coverage < threshold:
-        return Skip(f"translated {coverage:.0%} of the guide's words, below min_coverage {threshold:.0%}",
-                    round(coverage, 4))
-    return Publish(round(coverage, 4))
+        reason = f"translated {coverage:.0%} of the guide's words, below min_coverage {threshold:.0%}"
+        return Publish(share, reason) if proof else Skip(reason, share)
+    return Publish(share)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -21,6 +21,7 @@ from babel.units import format_unit
 from markupsafe import Markup, escape
 
 from . import __version__
+from .check import Finding
 from .chrome import Chrome, default_chrome
 from .inline import MarkupError, Node, parse
 from .locales import LocaleFacts
@@ -88,13 +89,19 @@ class BodyRenderer:
     """Blocks to HTML for one language and target."""
 
     def __init__(self, guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts,
-                 target: str, proof: bool = False):
+                 target: str, proof: bool = False, findings: Sequence[Finding] = ()):
         self.guide = guide
         self.translation = translation
         self.facts = facts
         self.source_facts = source_facts
         self.target = target
         self.proof = proof
+        self.findings = list(findings)
+        self.findings_at: dict[int, list[Finding]] = {}  # msgstr line in this guide's catalog -> its findings
+        for finding in self.findings:
+            if finding.path == translation.po_rel:
+                self.findings_at.setdefault(finding.line, []).append(finding)
+        self.placed: set[int] = set()  # lines whose findings a note printed
         self.typeset = Typesetter(facts, target)
         self.typeset_source = Typesetter(source_facts, target)
         self.toc: list[TocEntry] = []
@@ -121,11 +128,46 @@ class BodyRenderer:
             src = self.source_facts
             attrs = Markup(' lang="{}" dir="{}"').format(src.bcp47, src.direction)
         if self.proof and resolved.state in ("untranslated", "fuzzy"):
-            where = f"{self.translation.po_rel}:{resolved.po_line}" if resolved.po_line else self.translation.po_rel
-            attrs += Markup(' class="proof-{}" data-proof="{} {}"').format(resolved.state, resolved.state, where or "")
+            attrs += Markup(' class="proof-{}" data-proof="{} {}"').format(resolved.state, resolved.state,
+                                                                           self._where(resolved))
+        elif self.proof and resolved.po_line in self.findings_at:
+            attrs += Markup(' class="proof-checked" data-proof="{}"').format(self._where(resolved))
         if not link_phones:
             typeset = typeset.without_links()
         return self.inline(nodes, message.links, typeset), attrs
+
+    def _where(self, resolved: Resolved) -> str:
+        """The .po path:line of a resolved message (the path alone when the catalog lacks it)."""
+        where = self.translation.po_rel or ""
+        return f"{where}:{resolved.po_line}" if resolved.po_line else where
+
+    def note(self, message: Message | None) -> Markup:
+        """A proof's note on a block: its state and .po line, and every check finding at that line.
+
+        The web page shows it under the block; the PDF numbers it and prints it at the page's
+        foot (CSS float: footnote), so that notes never overlap however close their blocks are.
+        """
+        if not self.proof or message is None:
+            return Markup("")
+        resolved = self.translation.resolve(message)
+        findings = self.findings_at.get(resolved.po_line or 0, [])
+        if resolved.state not in ("untranslated", "fuzzy") and not findings:
+            return Markup("")
+        if findings and resolved.po_line:
+            self.placed.add(resolved.po_line)
+        head = self._where(resolved)
+        if resolved.state in ("untranslated", "fuzzy"):
+            head = f"{resolved.state} {head}"
+        found = Markup("").join(Markup('<span class="proof-finding proof-{}">{}: {}: {}</span>').format(
+            f.severity, f.severity, f.check, f.message) for f in findings)
+        return Markup('<span class="proof-note" lang="{}" dir="ltr">{}{}</span>').format(
+            self.source_facts.bcp47, head, found)
+
+    def unplaced(self) -> list[Finding]:
+        """A proof's findings no block showed: the header's, the page chrome's, the catalog-wide counts."""
+        if not self.proof:
+            return []
+        return [f for f in self.findings if f.path != self.translation.po_rel or f.line not in self.placed]
 
     def inline(self, nodes: list[Node], links: list[str], typeset: Typesetter) -> Markup:
         out = []
@@ -154,11 +196,13 @@ class BodyRenderer:
         labels = [name for name, _ in self.guide.footnotes]
         return labels.index(label) + 1 if label in labels else 0
 
-    def message_html(self, message: Message | None) -> Markup:
-        """Inline HTML of a message, wrapped in a span when it falls back."""
+    def message_html(self, message: Message | None, with_note: bool = True) -> Markup:
+        """Inline HTML of a message, wrapped in a span when it falls back (with a proof's note)."""
         if message is None:
             return Markup("")
         html, attrs = self.resolve(message)
+        if with_note:
+            html += self.note(message)
         return Markup("<span{}>{}</span>").format(attrs, html) if attrs else html
 
     # -- blocks -------------------------------------------------------------
@@ -175,10 +219,11 @@ class BodyRenderer:
             html, attrs = self.resolve(_message(block), link_phones=False)  # the contents link to headings
             if depth <= 2:
                 self.toc.append(TocEntry(anchor, depth, html, attrs))
-            return Markup('<h{0} id="{1}"{2}>{3}</h{0}>').format(level, anchor, attrs, html)
+            note = self.note(block.message)
+            return Markup('<h{0} id="{1}"{2}>{3}{4}</h{0}>').format(level, anchor, attrs, html, note)
         if kind == "paragraph":
             html, attrs = self.resolve(_message(block))
-            return Markup("<p{}>{}</p>").format(attrs, html)
+            return Markup("<p{}>{}{}</p>").format(attrs, html, self.note(block.message))
         if kind == "list":
             tag = "ol" if block.attrs["ordered"] else "ul"
             start = block.attrs.get("start", 1)
@@ -187,6 +232,7 @@ class BodyRenderer:
             return Markup("<{0}{1}>\n{2}\n</{0}>").format(tag, start_attr, items)
         if kind == "item":
             html, attrs = self.resolve(block.message) if block.message else (Markup(""), Markup(""))
+            html += self.note(block.message)
             nested = self.blocks(block.children)
             return Markup("<li{}>{}{}</li>").format(attrs, html, Markup("\n") + nested if nested else "")
         if kind == "table":
@@ -195,7 +241,7 @@ class BodyRenderer:
             title = Markup("")
             if block.message:
                 html, attrs = self.resolve(block.message)
-                title = Markup('<p class="callout-title"{}>{}</p>\n').format(attrs, html)
+                title = Markup('<p class="callout-title"{}>{}{}</p>\n').format(attrs, html, self.note(block.message))
             return Markup('<aside class="callout" role="note">\n{}{}\n</aside>').format(
                 title, self.blocks(block.children))
         if kind == "image":
@@ -204,7 +250,8 @@ class BodyRenderer:
             resolved = self.translation.resolve(message)
             alt = unicodedata.normalize("NFC", parse_plain(resolved.text if resolved.translated else message.text))
             src = localized_asset(self.guide.abs_dir, block.attrs["src"], self.translation.lang)
-            return Markup('<figure class="image"><img src="{}" alt="{}"{}></figure>').format(src, alt, attrs)
+            return Markup('<figure class="image"><img src="{}" alt="{}"{}>{}</figure>').format(src, alt, attrs,
+                                                                                               self.note(message))
         if kind == "rule":
             return Markup("<hr>")
         if kind == "code":
@@ -216,6 +263,7 @@ class BodyRenderer:
 
         def cell(tag: str, message: Message | None, index: int) -> Markup:
             html, attrs = self.resolve(message) if message is not None else (Markup(""), Markup(""))
+            html += self.note(message)
             align = aligns[index] if index < len(aligns) else ""
             css = {"left": "start", "right": "end", "center": "center"}.get(align, "")
             style = Markup(' class="align-{}"').format(css) if css else Markup("")
@@ -289,7 +337,7 @@ class Edition:
 def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts, target: str,
                 css: str, links: PageLinks, proof: bool = False, chrome: Chrome | None = None,
                 edition: Edition | None = None, card: bool = False,
-                logo: str | None = None) -> tuple[str, BodyRenderer]:
+                logo: str | None = None, findings: Sequence[Finding] = ()) -> tuple[str, BodyRenderer]:
     """The full HTML document of a guide in one language; chrome gives the interface text (default: the package's).
 
     edition adds the QR code and edition stamp (the print colophon, or a card's top);
@@ -297,12 +345,20 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
     """
     lang = translation.lang
     chrome = chrome or default_chrome(lang)
-    renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof)
-    meta = {key: renderer.message_html(message) for key, message in guide.meta_messages.items()}
+    renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof, findings)
+    # The title's note follows the heading: the running header repeats the heading's whole content.
+    meta = {key: renderer.message_html(message, with_note=key != "title")
+            for key, message in guide.meta_messages.items()}
+    title_note = renderer.note(guide.meta_messages.get("title"))
     plain = {key: unicodedata.normalize("NFC", parse_plain(translation.resolve(message).text))
              for key, message in guide.meta_messages.items()}
     body = renderer.blocks(guide.blocks)
     footnotes = renderer.footnotes()
+    unplaced = renderer.unplaced()
+    if unplaced:  # a proof's findings that belong to no block head the guide
+        items = Markup("\n").join(Markup("<li>{}</li>").format(str(f)) for f in unplaced)
+        body = Markup('<aside class="proof-findings" lang="{}" dir="ltr">\n<p>Check findings not shown at a block:'
+                      '</p>\n<ul>\n{}\n</ul>\n</aside>\n{}').format(source_facts.bcp47, items, body)
     date = guide.meta.get("date")
     pdf_size = None
     if links.pdf_href and links.pdf_bytes is not None:
@@ -316,7 +372,7 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
         date_iso=date.isoformat() if isinstance(date, dt.date) else None,
         license=guide.meta.get("license"), contact=guide.meta.get("contact"),
         languages=links.languages, pdf_href=links.pdf_href, pdf_size=pdf_size, edition=edition, card=card,
-        logo=logo,
+        logo=logo, title_note=title_note,
         extras=[{"kind": e.kind, "href": e.href, "type": e.type, "size": size_text(facts, e.bytes)}
                 for e in links.extras],
         digits=facts.digits, _=chrome.text,

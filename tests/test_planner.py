@@ -30,8 +30,17 @@ class F:
 
 def test_policy_fails_on_the_first_error_and_counts_the_others():
     findings = [F("warning", "w"), F("error", "bn.po:12: error: placeholder: a"), F("error", "bn.po:30: b")]
-    assert decide(findings, 1.0, 0.8) == Fail("bn.po:12: error: placeholder: a (and 1 more; run 'guidebuilder check')")
-    assert decide(findings[:2], 1.0, 0.8) == Fail("bn.po:12: error: placeholder: a")
+    assert decide(findings, 1.0, 0.8) == Fail(
+        "bn.po:12: error: placeholder: a (and 1 more; run 'guidebuilder check')", 1.0)
+    assert decide(findings[:2], 1.0, 0.8) == Fail("bn.po:12: error: placeholder: a", 1.0)
+    assert decide(findings[:2], 0.3214, 0.8).coverage == 0.3214  # a failed language still says how much is done
+
+
+def test_policy_publishes_a_proof_whatever_is_wrong_and_says_why_it_would_be_held():
+    assert decide([F("error", "bn.po:12: x")], 0.32, 0.8, proof=True) == Publish(0.32, "bn.po:12: x")
+    assert decide([], 0.32, 0.8, proof=True) == Publish(
+        0.32, "translated 32% of the guide's words, below min_coverage 80%")
+    assert decide([], 0.0, 0.8, unreadable="bn.po:3: bad header", proof=True) == Fail("bn.po:3: bad header")
 
 
 def test_policy_skips_below_the_threshold_and_says_by_how_much():
@@ -126,7 +135,7 @@ def test_an_unexpected_exception_names_its_type_and_guidebuilder_line(tmp_path):
         remembered(broken, "g", "bn", "k", False)
 
     done = run_guarded(run, None, spec, None, [])
-    line = _line_of(PLANNER, 'return Publish(record["coverage"])')
+    line = _line_of(PLANNER, 'return Publish(record["coverage"], ')
     assert done.result.status is Status.FAILED
     assert done.result.reason == f"KeyError: 'coverage' (guidebuilder/planner.py:{line})"
     log = write_errors_log(tmp_path, [done])

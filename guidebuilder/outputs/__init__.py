@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from ..model import Output
 
 if TYPE_CHECKING:
+    from ..check import Finding
     from ..chrome import Chrome
     from ..config import Project
     from ..locales import LocaleFacts
@@ -37,6 +38,7 @@ class Job:
     published: tuple[str, ...]  # languages of the language menu
     options: BuildOptions
     font_cache: Path
+    findings: tuple[Finding, ...] = ()  # a proof's check findings, printed at their blocks
 
     @property
     def out_dir(self) -> Path:

@@ -107,7 +107,7 @@ def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = F
 
         logo = grayscale_data_uri(logo)
     draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
-                           job.options.proof, job.chrome, edition, logo=logo)
+                           job.options.proof, job.chrome, edition, logo=logo, findings=job.findings)
     faces = subset_faces(project, job.families, drawn_chars(draft, facts), None, job.font_cache)
     css = page_css(project, job.lang, project.source_language,
                    face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), paper, "print",
@@ -121,7 +121,8 @@ def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = F
             html = draft.replace(EMPTY_STYLE, f"<style>\n{css + extra_css}\n</style>", 1)
         else:
             html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
-                                          links, job.options.proof, job.chrome, edition, logo=logo)
+                                          links, job.options.proof, job.chrome, edition, logo=logo,
+                                          findings=job.findings)
         if printed is not None:
             printed.append(html)
         return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, job.font_cache],
