@@ -3,7 +3,7 @@
 One language failing never stops the others. A GuideError says what to fix
 and is reported as it is; any other exception is a bug: its one-line summary
 names the exception and the guidebuilder line it came from, and its whole
-traceback goes to build/.guidebuilder/errors.log.
+traceback goes to build/.guidebuilder/site/errors.log.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .locales import facts_for
 from .model import LanguageResult, Status
 from .outputs import OutputKind
 from .planner import JobSpec
-from .state import STATE_DIR, BuildOptions
+from .state import BuildOptions
 from .translate import Translation
 
 ERRORS_LOG = "errors.log"
@@ -76,13 +76,13 @@ def run_jobs(project: Project, jobs: list[JobSpec], options: BuildOptions, kinds
     loaded = loaded or {}
     workers = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
     if workers == 1:
-        isolate_fontconfig(options.out_dir / STATE_DIR)
+        isolate_fontconfig(options.state_dir)
         for spec in jobs:
             yield run_guarded(run, project, spec, options, kinds, loaded.get((spec.slug, spec.lang)))
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=isolate_fontconfig,
-                             initargs=(options.out_dir / STATE_DIR,)) as pool:
+                             initargs=(options.state_dir,)) as pool:
         futures = {pool.submit(run_guarded, run, project, spec, options, kinds,
                                loaded.get((spec.slug, spec.lang))): spec for spec in jobs}
         for future in as_completed(futures):
@@ -93,9 +93,9 @@ def run_jobs(project: Project, jobs: list[JobSpec], options: BuildOptions, kinds
                 yield Finished(spec, _failed(spec, describe(exc)), "".join(traceback.format_exception(exc)))
 
 
-def write_errors_log(out_dir: Path, finished: list[Finished]) -> Path | None:
-    """build/.guidebuilder/errors.log: every unexpected exception's traceback of this build (removed when none)."""
-    path = out_dir / STATE_DIR / ERRORS_LOG
+def write_errors_log(state_dir: Path, finished: list[Finished]) -> Path | None:
+    """build/.guidebuilder/site/errors.log: every unexpected exception's traceback of this build (removed when none)."""
+    path = state_dir / ERRORS_LOG
     traces = [f"{f.spec.slug}/{f.spec.lang}: {f.result.reason}\n{f.trace}" for f in finished if f.trace]
     if not traces:
         path.unlink(missing_ok=True)

@@ -34,6 +34,14 @@ class Skip:
 
 
 @dataclass(frozen=True)
+class Keep:
+    """The language fell below the threshold: its last published edition stays, marked outdated."""
+
+    reason: str
+    coverage: float
+
+
+@dataclass(frozen=True)
 class Fail:
     """The language cannot be published until someone fixes what reason says."""
 
@@ -41,14 +49,15 @@ class Fail:
     coverage: float = 0.0
 
 
-Decision = Publish | Skip | Fail
+Decision = Publish | Keep | Skip | Fail
 
 
 def decide(findings: Sequence[Finding], coverage: float, threshold: float, is_source: bool = False,
-           unreadable: str = "") -> Decision:
+           unreadable: str = "", earlier_edition: bool = False) -> Decision:
     """Publish, or skip below the threshold, or fail on the first check error (the count of the others).
 
-    unreadable says why the catalog could not be loaded for rendering, when it could not.
+    unreadable says why the catalog could not be loaded for rendering, when it could not;
+    earlier_edition, that an earlier build published the language and may keep it below the threshold.
     """
     errors = [f for f in findings if f.severity == "error"]
     if errors:
@@ -57,6 +66,9 @@ def decide(findings: Sequence[Finding], coverage: float, threshold: float, is_so
     if unreadable:
         return Fail(unreadable)
     if not is_source and coverage < threshold:
+        if earlier_edition:
+            return Keep(f"translated {coverage:.0%} of the guide's words, below min_coverage {threshold:.0%}; "
+                        "the last published edition stays until translators catch up", round(coverage, 4))
         return Skip(f"translated {coverage:.0%} of the guide's words, below min_coverage {threshold:.0%}",
                     round(coverage, 4))
     return Publish(round(coverage, 4))

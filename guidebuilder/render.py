@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from babel.dates import format_date
@@ -289,11 +290,14 @@ class Edition:
 def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts, target: str,
                 css: str, links: PageLinks, proof: bool = False, chrome: Chrome | None = None,
                 edition: Edition | None = None, card: bool = False,
-                logo: str | None = None) -> tuple[str, BodyRenderer]:
+                logo: str | None = None, notices: bool = False,
+                follows: Mapping[str, Any] | None = None) -> tuple[str, BodyRenderer]:
     """The full HTML document of a guide in one language; chrome gives the interface text (default: the package's).
 
     edition adds the QR code and edition stamp (the print colophon, or a card's top);
     card marks the page as a wallet card's face; logo (a data: URI) heads the cover, or a card's stamp.
+    notices tops the page with what the reader should know of its translation: that parts of it are in the
+    source language, and the source edition (follows: {"version", "date"}) an incomplete translation follows.
     """
     lang = translation.lang
     chrome = chrome or default_chrome(lang)
@@ -304,6 +308,11 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
     body = renderer.blocks(guide.blocks)
     footnotes = renderer.footnotes()
     date = guide.meta.get("date")
+    partial = notices and translation.lang != source_facts.code and bool(renderer.fallbacks)
+    follows_text = None
+    if notices and follows and follows.get("date"):
+        follows_text = {"date": format_guide_date(dt.date.fromisoformat(follows["date"]), facts),
+                        "language": facts.babel.languages.get(source_facts.babel.language, source_facts.code)}
     pdf_size = None
     if links.pdf_href and links.pdf_bytes is not None:
         pdf_size = size_text(facts, links.pdf_bytes)
@@ -319,7 +328,8 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
         logo=logo,
         extras=[{"kind": e.kind, "href": e.href, "type": e.type, "size": size_text(facts, e.bytes)}
                 for e in links.extras],
-        digits=facts.digits, _=chrome.text,
+        digits=facts.digits, _=chrome.text, has=chrome.has, source_tag=source_facts.bcp47,
+        source_dir=source_facts.direction, partial=partial, follows=follows_text,
     )
     return html, renderer
 

@@ -167,4 +167,5 @@ def test_killed_build_leaves_no_partial_outputs_and_next_build_recovers(project,
                           cwd=project, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert {entry["status"] for entry in _manifest(out).values()} == {"published"}
-    assert not list((out / ".guidebuilder").glob("tmp/*"))
+    assert not list((out.parent / ".guidebuilder" / out.name).glob("tmp/*"))
+    assert not (out / ".guidebuilder").exists()  # the build state is never in the published folder

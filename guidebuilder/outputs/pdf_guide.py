@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def pdf_path(job: Job) -> Path:
-    """Where a job's PDF goes: build/<slug>/<lang>/<slug>-<lang>.pdf."""
+    """Where a job's PDF goes: build/site/<slug>/<lang>/<slug>-<lang>.pdf."""
     return job.out_dir / f"{job.guide.slug}-{job.lang}.pdf"
 
 
@@ -45,14 +45,16 @@ def typeset_guide(job: Job, paper: str) -> tuple[PdfResult, list[str]]:
     edition = edition_for(project, guide.slug, job.lang)
     logo = project.logo_uri()
     draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
-                           job.options.proof, job.chrome, edition, logo=logo)
+                           job.options.proof, job.chrome, edition, logo=logo,
+                           notices=True, follows=job.follows)
     faces = subset_faces(project, job.families, drawn_chars(draft, facts), None, job.font_cache)
     css = page_css(project, job.lang, project.source_language,
                    face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), paper, "print")
 
     def typeset(extra_css: str) -> PdfResult:
         html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
-                                      links, job.options.proof, job.chrome, edition, logo=logo)
+                                      links, job.options.proof, job.chrome, edition, logo=logo,
+                           notices=True, follows=job.follows)
         return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, job.font_cache],
                          identifier=f"{guide.slug}/{job.lang}")
 
