@@ -92,6 +92,9 @@ def remove_listed(out_dir: Path, paths: list[str]) -> None:
         if pure.is_absolute() or ".." in pure.parts or "\\" in rel or not pure.parts:
             continue  # not a path guidebuilder writes
         path = out_dir.joinpath(*pure.parts)
+        parent = path.parent.resolve()
+        if parent != out_dir.resolve() and out_dir.resolve() not in parent.parents:
+            continue  # a folder linked to somewhere else: not the site's to change
         if path.is_file() or path.is_symlink():
             path.unlink()
             folders.update(parent for parent in path.parents if out_dir in parent.parents)

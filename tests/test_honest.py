@@ -208,3 +208,18 @@ def test_published_folder_holds_exactly_what_the_manifest_lists(project, cli):
                 listed |= {output["path"], *output.get("files", [])}
     assert set(_files(site)) == listed
     assert not any(part in ("proof", "pseudo", "en_XA", ".guidebuilder") for path in listed for part in path.split("/"))
+
+
+def test_removal_touches_only_what_a_manifest_listed(tmp_path):
+    from guidebuilder.site import remove_listed
+
+    site = tmp_path / "site"
+    (site / "guide" / "ko" / "fonts").mkdir(parents=True)
+    (site / "guide" / "ko" / "index.html").write_text("page")
+    (site / "guide" / "ko" / "fonts" / "a.woff2").write_text("font")
+    (site / "guide" / "ko" / "mine.txt").write_text("a user's file")
+    (tmp_path / "outside.txt").write_text("outside")
+    remove_listed(site, ["guide/ko/index.html", "guide/ko/fonts/a.woff2", "../outside.txt",
+                         str(tmp_path / "outside.txt"), "guide/ko/missing.html"])
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "outside.txt", "site", "site/guide", "site/guide/ko", "site/guide/ko/mine.txt"]
