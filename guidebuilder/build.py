@@ -48,7 +48,7 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
     state = load_state(options.state_dir)
     # What the site held before: only these files may be removed (never a file guidebuilder did not list).
     listed_before = listed_files(options.out_dir / MANIFEST) | set(state.get("pending_removal", []))
-    plan, decisions, loaded = plan_build(project, slugs, langs, options, state, report)
+    plan, decisions, editions, loaded = plan_build(project, slugs, langs, options, state, report)
     if progress:
         progress("start", None)
         for result in plan.known.values():
@@ -64,7 +64,7 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
     log = write_errors_log(options.state_dir, finished)
     if log:
         report.warnings.append(f"unexpected errors (a bug in guidebuilder); their tracebacks are in {log}")
-    state = next_state(project, slugs, options, state, finished, decisions, report)
+    state = next_state(project, slugs, options, state, finished, decisions, editions, report)
     site = whole_site(project, report, state)
     writes, listed = site_files(project, options.out_dir, site)
     stale = sorted(listed_before - listed)
@@ -78,11 +78,12 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
 
 
 def plan_build(project: Project, slugs: list[str], langs: list[str], options: BuildOptions, state: JsonObject,
-               report: BuildReport) -> tuple[Plan, dict[str, JsonObject], dict[tuple[str, str], Translation]]:
+               report: BuildReport) -> tuple[Plan, dict[str, JsonObject], dict[str, JsonObject],
+                                             dict[tuple[str, str], Translation]]:
     """Read each guide, decide every language (or recall the decision), and plan the jobs.
 
-    Returns the plan, the decisions as the state file keeps them (with the editions
-    each language was last complete in, under "editions"), and the catalogs the
+    Returns the plan, the decisions as the state file keeps them, the source edition
+    each language was last complete in (by "slug/lang"), and the catalogs the
     decisions loaded, for the jobs to render with.
     """
     plan = Plan()
@@ -129,8 +130,7 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
         plan.jobs += [replace(spec, follows=follows.get(spec.lang)) for spec in guide_plan.jobs]
         plan.known.update(guide_plan.known)
     jobs = {(spec.slug, spec.lang) for spec in plan.jobs}
-    records["editions"] = editions
-    return plan, records, {name: translation for name, translation in loaded.items() if name in jobs}
+    return plan, records, editions, {name: translation for name, translation in loaded.items() if name in jobs}
 
 
 def source_edition(meta: JsonObject) -> JsonObject:
@@ -172,7 +172,7 @@ def gather_decision(project: Project, guide: Guide, lang: str, options: BuildOpt
 
 
 def next_state(project: Project, slugs: list[str], options: BuildOptions, state: JsonObject, finished: list[Finished],
-               decisions: dict[str, JsonObject], report: BuildReport) -> JsonObject:
+               decisions: dict[str, JsonObject], editions: dict[str, JsonObject], report: BuildReport) -> JsonObject:
     """The state file after this build: published jobs' records, every decision, the whole-build record.
 
     A language no longer on the site, and a guide or language no longer in the project, leave nothing behind.
@@ -188,8 +188,6 @@ def next_state(project: Project, slugs: list[str], options: BuildOptions, state:
     for result in report.results:
         if not result.live:
             new_state.pop(f"{result.slug}/{result.lang}", None)
-    decisions = dict(decisions)
-    editions = decisions.pop("editions", {})
     names = {f"{slug}/{lang}" for slug in guide_slugs(project.root) for lang in project.all_languages()}
     for name in [name for name in new_state if "/" in name and name not in names]:
         del new_state[name]

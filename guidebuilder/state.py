@@ -17,7 +17,8 @@ from .fingerprint import site_key
 from .model import RUN_ONLY, BuildReport, JsonObject, LanguageResult, Status
 
 STATE_DIR = ".guidebuilder"
-# The trees a build writes, side by side under the build folder (build/): only SITE is published.
+# The trees a build writes, side by side under the build folder (build/): only SITE is published;
+# another unpublished tree (a status page, say) is one more name here and its own --out default.
 # Each has its own state under build/.guidebuilder/<tree>/, outside every tree.
 SITE = "site"
 PROOF = "proof"

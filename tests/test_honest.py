@@ -223,3 +223,20 @@ def test_removal_touches_only_what_a_manifest_listed(tmp_path):
                          str(tmp_path / "outside.txt"), "guide/ko/missing.html"])
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
         "outside.txt", "site", "site/guide", "site/guide/ko", "site/guide/ko/mine.txt"]
+
+
+def test_policy_keeps_only_an_earlier_edition_below_the_threshold():
+    from guidebuilder.policy import Fail, Keep, Publish, Skip, decide
+
+    class Error:
+        severity = "error"
+
+        def __str__(self) -> str:
+            return "x.po:3: error: phone: changed"
+
+    kept = ("translated 29% of the guide's words, below min_coverage 30%; the last published edition stays "
+            "until translators catch up")
+    assert decide([], 0.29, 0.3, earlier_edition=True) == Keep(kept, 0.29)
+    assert decide([], 0.29, 0.3) == Skip("translated 29% of the guide's words, below min_coverage 30%", 0.29)
+    assert decide([], 0.3, 0.3, earlier_edition=True) == Publish(0.3)
+    assert decide([Error()], 0.29, 0.3, earlier_edition=True) == Fail("x.po:3: error: phone: changed")
