@@ -240,3 +240,11 @@ def test_policy_keeps_only_an_earlier_edition_below_the_threshold():
     assert decide([], 0.29, 0.3) == Skip("translated 29% of the guide's words, below min_coverage 30%", 0.29)
     assert decide([], 0.3, 0.3, earlier_edition=True) == Publish(0.3)
     assert decide([Error()], 0.29, 0.3, earlier_edition=True) == Fail("x.po:3: error: phone: changed")
+
+
+def test_withdraw_setting_must_be_true_or_false(tmp_path, cli):
+    (tmp_path / "guidebuilder.toml").write_text('[project]\nlanguages = []\nwithdraw_below_coverage = "yes"\n')
+    result = cli("build-guides", "--quiet", cwd=tmp_path)
+    assert (result.code, result.stderr) == (
+        1, "error: guidebuilder.toml:3: [project] 'withdraw_below_coverage' must be true or false, not \"yes\"\n")
+    assert not (tmp_path / "build").exists()
