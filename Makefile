@@ -1,4 +1,4 @@
-# guidebuilder: `make guides` builds every guide, `make test` runs the tests.
+# guidebuilder: `make guides` builds every guide into build/site/, `make test` runs the tests.
 # Both set up everything they need first (system packages where apt is usable, then .venv).
 
 PYTHON ?= python3
@@ -44,6 +44,8 @@ catalogs: setup
 	$(GB) update
 	$(GB) stats
 
+# The site to publish is build/site/; proofs (build/proof), pseudo-translations (build/pseudo) and the
+# build state (build/.guidebuilder) are written beside it, never in it.
 guides: catalogs
 	$(GB) build-guides
 

@@ -120,10 +120,10 @@ def page_count(pdf: Path) -> int:
 
 def bench_builds(project: Path, runs: int) -> dict:
     """cold, no-op and one-language builds, median of runs."""
-    out = WORK / "build"
+    out = WORK / "build" / "site"
     cold, noop, one, rss = [], [], [], []
     for index in range(runs):
-        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(out.parent, ignore_errors=True)  # the site and its build state beside it
         cache = WORK / f"cache-{index}"
         shutil.rmtree(cache, ignore_errors=True)
         env = {"GUIDEBUILDER_CACHE": str(cache)}  # a cold font cache too
@@ -148,7 +148,7 @@ def peer_pages(project: Path) -> dict[tuple[str, str], Path]:
     subprocess.run([*GB, "build-guides", "--quiet", "--force", "--format", "pdf", "--keep-print-html", "--out",
                     str(out)], cwd=project, check=True, capture_output=True)
     pages = {}
-    for kept in sorted((out / ".guidebuilder" / "print").glob("*/*.html")):
+    for kept in sorted((out.parent / ".guidebuilder" / out.name / "print").glob("*/*.html")):
         html = re.sub(r"@font-face\s*\{[^}]*\}", "", kept.read_text(encoding="utf-8"))
         path = kept.with_name(f"peer-{kept.stem}.html")
         path.write_text(html, encoding="utf-8")
@@ -158,7 +158,7 @@ def peer_pages(project: Path) -> dict[tuple[str, str], Path]:
 
 def bench_peers(project: Path, runs: int) -> dict:
     """Bare WeasyPrint and Chromium on the same HTML, one process per file, system fonts, default options."""
-    out = WORK / "build"
+    out = WORK / "build" / "site"
     peers_dir = WORK / "peers"
     shutil.rmtree(peers_dir, ignore_errors=True)
     peers_dir.mkdir(parents=True)

@@ -273,14 +273,14 @@ def bench_warm(project: Path, work: Path, runs: int = 2) -> dict:
                    env={**os.environ, "PYTHONPATH": str(ROOT)})
     proj = load_project(project)
     pages = []
-    for html in sorted((out / ".guidebuilder" / "print").glob("*/*.html")):
+    for html in sorted((out.parent / ".guidebuilder" / out.name / "print").glob("*/*.html")):
         slug, lang = html.parent.name, html.stem
         pages.append({"name": f"{slug}-{lang}", "guide": slug, "lang": lang, "html": str(html),
                       "bcp47": facts_for(lang, proj).bcp47, "guide_dir": str(project / "guides" / slug),
                       "project": str(project)})
     peers = work / "warm-peers"
     peers.mkdir(parents=True, exist_ok=True)
-    fontconfig = str(out / ".guidebuilder" / "fonts.conf")
+    fontconfig = str(out.parent / ".guidebuilder" / out.name / "fonts.conf")
     workers = {kind: Worker(kind, out if kind == "ours" else peers, fontconfig) for kind in WORKERS}
     times: dict[str, dict[str, list[float]]] = {kind: {} for kind in [*WORKERS, "pandoc"]}
     try:

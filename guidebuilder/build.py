@@ -8,16 +8,19 @@ manifest and portal (site) and the state the next build starts from.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from . import outputs
 from .catalogs import atomic_write
 from .check import Finding, check_language
 from .chrome import check_chrome
-from .config import Project
+from .config import Project, guide_slugs
 from .errors import GuideError
 from .executor import Finished, run_jobs, start_workers, write_errors_log
 from .fingerprint import job_key
@@ -25,11 +28,11 @@ from .fonts import load_manifest
 from .job import build_one
 from .locales import facts_for
 from .model import BuildReport, JsonObject, LanguageResult, Status
-from .planner import Plan, decision_record, output_record, plan_guide, published, remembered
-from .policy import Decision, Fail, decide
-from .site import whole_site, write_site
+from .planner import Plan, decision_record, kept_result, output_record, plan_guide, published, remembered
+from .policy import Decision, Fail, Keep, Publish, decide
+from .site import MANIFEST, listed_files, remove_listed, site_files, whole_site, write_site
 from .source import Guide, read_guide
-from .state import STATE_DIR, BuildOptions, harfbuzz_subset_warning, last_build_record, load_state
+from .state import BuildOptions, harfbuzz_subset_warning, last_build_record, load_state
 from .translate import Translation, load_translation
 
 Progress = Callable[[str, "LanguageResult | None"], None]
@@ -38,14 +41,16 @@ Progress = Callable[[str, "LanguageResult | None"], None]
 def build(project: Project, slugs: list[str], options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the guides; returns the report (the caller decides the exit code)."""
     report = BuildReport(warnings=[w for w in (harfbuzz_subset_warning(),) if w])
-    _clean_temp_files(options.out_dir)
+    _clean_temp_files(options.state_dir)
     load_manifest(project)  # fail early when fonts are missing
     kinds = outputs.selected(options.formats)
     langs = options.langs or project.all_languages()
-    state = load_state(options.out_dir)
+    state = load_state(options.state_dir)
+    # What the site held before: only these files may be removed (never a file guidebuilder did not list).
+    listed_before = listed_files(options.out_dir / MANIFEST) | set(state.get("pending_removal", []))
     finished: list[Finished] = []
     with start_workers(options) as pool:  # the workers warm up while the build plans
-        plan, decisions, loaded = plan_build(project, slugs, langs, options, state, report)
+        plan, decisions, editions, loaded = plan_build(project, slugs, langs, options, state, report)
         if progress:
             progress("start", None)
             for result in plan.known.values():
@@ -57,26 +62,34 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
     results = {**plan.known, **{(f.spec.slug, f.spec.lang): f.result for f in finished}}
     report.results = [results[(slug, lang)] for slug in slugs for lang in langs if (slug, lang) in results]
     report.warnings += [warning for result in report.results for warning in result.warnings]
-    log = write_errors_log(options.out_dir, finished)
+    log = write_errors_log(options.state_dir, finished)
     if log:
         report.warnings.append(f"unexpected errors (a bug in guidebuilder); their tracebacks are in {log}")
-    state = next_state(project, slugs, options, state, finished, decisions, report)
+    state = next_state(project, slugs, options, state, finished, decisions, editions, report)
     site = whole_site(project, report, state)
-    write_site(project, options.out_dir, site, langs)
-    report.manifest_path = site.manifest_path
-    _write_state(options.out_dir, state)
+    writes, listed = site_files(project, options.out_dir, site)
+    stale = sorted(listed_before - listed)
+    if stale:  # recorded first: a build killed before removing them leaves the list for the next one
+        _write_state(options.state_dir, {**state, "pending_removal": stale})
+    write_site(options, writes)
+    remove_listed(options.out_dir, stale)
+    report.manifest_path = str(options.out_dir / MANIFEST)
+    _write_state(options.state_dir, state)
     return report
 
 
 def plan_build(project: Project, slugs: list[str], langs: list[str], options: BuildOptions, state: JsonObject,
-               report: BuildReport) -> tuple[Plan, dict[str, JsonObject], dict[tuple[str, str], Translation]]:
+               report: BuildReport) -> tuple[Plan, dict[str, JsonObject], dict[str, JsonObject],
+                                             dict[tuple[str, str], Translation]]:
     """Read each guide, decide every language (or recall the decision), and plan the jobs.
 
-    Returns the plan, the decisions as the state file keeps them, and the catalogs
-    the decisions loaded, for the jobs to render with.
+    Returns the plan, the decisions as the state file keeps them, the source edition
+    each language was last complete in (by "slug/lang"), and the catalogs the
+    decisions loaded, for the jobs to render with.
     """
     plan = Plan()
     records: dict[str, JsonObject] = dict(state.get("decisions", {}))
+    editions: dict[str, JsonObject] = dict(state.get("editions", {}))
     loaded: dict[tuple[str, str], Translation] = {}
     chrome_findings: dict[str, list[Finding]] = {}  # by language: the chrome catalog is every guide's
     for slug in slugs:
@@ -91,34 +104,53 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
             continue
         decisions: dict[str, Decision] = {}
         directions: dict[str, str] = {}
+        follows: dict[str, JsonObject] = {}
         for lang in project.all_languages():  # every language's decision shapes the language menus
-            key = job_key(project, slug, lang, [options.include_fuzzy, *(["proof"] if options.proof else [])])
+            key = job_key(project, slug, lang, [options.include_fuzzy, project.withdraw_below_coverage,
+                                                *(["proof"] if options.proof else [])])
             # --force rebuilds what was asked for; another language's decision on the same inputs stands
             decision = remembered(state, slug, lang, key, options.force and lang in langs)
             if decision is None:
-                decision, translation = gather_decision(project, guide, lang, options, chrome_findings)
+                decision, translation = gather_decision(project, guide, lang, options, state, chrome_findings)
                 if translation is not None:
                     loaded[(slug, lang)] = translation
             decisions[lang] = decision
             directions[lang] = facts_for(lang).direction
             records[f"{slug}/{lang}"] = decision_record(key, decisions[lang], directions[lang])
+            if lang != project.source_language and isinstance(decision, Publish):
+                if decision.coverage >= 1:
+                    editions[f"{slug}/{lang}"] = source_edition(guide.meta)
+                elif f"{slug}/{lang}" in editions:
+                    follows[lang] = editions[f"{slug}/{lang}"]
         menu = list(published(decisions))
         extra = () if options.only_formats else tuple(k for k in guide.formats if k not in options.formats)
         settings = [menu, sorted(options.formats + extra), options.include_fuzzy, options.proof,
                     options.paper or project.paper, *(["marks"] if options.marks else [])]
         if extra:  # what the extra kinds print or link to
             settings += [project.site_url, project.card_size, project.card_back]
-        keys = {lang: job_key(project, slug, lang, settings) for lang in langs if lang in menu}
+        keys = {lang: job_key(project, slug, lang, [*settings, follows.get(lang)]) for lang in langs if lang in menu}
         guide_plan = plan_guide(slug, langs, decisions, directions, keys, state,
                                 lambda rel: (options.out_dir / rel).is_file(), options.force, extra)
-        plan.jobs += guide_plan.jobs
+        plan.jobs += [replace(spec, follows=follows.get(spec.lang)) for spec in guide_plan.jobs]
         plan.known.update(guide_plan.known)
     jobs = {(spec.slug, spec.lang) for spec in plan.jobs}
-    return plan, records, {name: translation for name, translation in loaded.items() if name in jobs}
+    return plan, records, editions, {name: translation for name, translation in loaded.items() if name in jobs}
+
+
+def source_edition(meta: JsonObject) -> JsonObject:
+    """The source's edition: front matter version and date; the build date (SOURCE_DATE_EPOCH) when it has no date."""
+    date = meta.get("date")
+    if not isinstance(date, dt.date):
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch and epoch.isdigit() else dt.datetime.now(dt.UTC)
+        date = when.date()
+    version = meta.get("version")
+    return {"version": str(version) if version is not None else None, "date": date.isoformat()}
 
 
 def gather_decision(project: Project, guide: Guide, lang: str, options: BuildOptions,
-                    chrome_findings: dict[str, list[Finding]] | None = None) -> tuple[Decision, Translation | None]:
+                    state: JsonObject, chrome_findings: dict[str, list[Finding]] | None = None
+                    ) -> tuple[Decision, Translation | None]:
     """Gather what the policy needs for one language (check findings, coverage) and decide.
 
     Returns the decision and the loaded catalog, which the page is then rendered from;
@@ -139,35 +171,52 @@ def gather_decision(project: Project, guide: Guide, lang: str, options: BuildOpt
         coverage = translation.coverage_of(guide.messages())
     except GuideError as exc:
         unreadable = str(exc)
+    # An earlier edition stays below the threshold while the catalog is there, its files are, and no setting says
+    # to withdraw it.
+    earlier = (not project.withdraw_below_coverage and project.po_path(lang, guide.slug).is_file()
+               and kept_result(state, guide.slug, lang, Keep("", 0.0),
+                               lambda rel: (options.out_dir / rel).is_file()) is not None)
     return decide(findings, coverage, project.min_coverage_for(guide.slug), lang == project.source_language,
-                  unreadable, options.proof), translation
+                  unreadable, options.proof, earlier), translation
 
 
 def next_state(project: Project, slugs: list[str], options: BuildOptions, state: JsonObject, finished: list[Finished],
-               decisions: dict[str, JsonObject], report: BuildReport) -> JsonObject:
-    """The state file after this build: published jobs' records, every decision, the whole-build record."""
+               decisions: dict[str, JsonObject], editions: dict[str, JsonObject], report: BuildReport) -> JsonObject:
+    """The state file after this build: published jobs' records, every decision, the whole-build record.
+
+    A language no longer on the site, and a guide or language no longer in the project, leave nothing behind.
+    """
     new_state = dict(state)
+    new_state.pop("pending_removal", None)
     for done in finished:
         name = f"{done.spec.slug}/{done.spec.lang}"
         if done.result.status is Status.PUBLISHED:
             new_state[name] = output_record(done.spec.key, done.result)
         else:
             new_state.pop(name, None)
+    for result in report.results:
+        if not result.live:
+            new_state.pop(f"{result.slug}/{result.lang}", None)
+    names = {f"{slug}/{lang}" for slug in guide_slugs(project.root) for lang in project.all_languages()}
+    for name in [name for name in new_state if "/" in name and name not in names]:
+        del new_state[name]
     new_state["last_build"] = last_build_record(project, slugs, options, report)
-    new_state["decisions"] = decisions
-    new_state["titles"] = {**state.get("titles", {}), **report.titles}
+    new_state["decisions"] = {name: record for name, record in decisions.items() if name in names}
+    new_state["editions"] = {name: record for name, record in editions.items() if name in names}
+    titles = {**state.get("titles", {}), **report.titles}
+    new_state["titles"] = {slug: title for slug, title in titles.items() if slug in guide_slugs(project.root)}
     return new_state
 
 
-def _write_state(out_dir: Path, state: JsonObject) -> None:
+def _write_state(state_dir: Path, state: JsonObject) -> None:
     data = (json.dumps(state, indent=1, sort_keys=True) + "\n").encode()
-    path = out_dir / STATE_DIR / "state.json"
+    path = state_dir / "state.json"
     if not path.is_file() or path.read_bytes() != data:
         atomic_write(path, data)
 
 
-def _clean_temp_files(out_dir: Path) -> None:
+def _clean_temp_files(state_dir: Path) -> None:
     """Remove temp files a killed build may have left in the staging folder."""
-    staging = out_dir / STATE_DIR / "tmp"
+    staging = state_dir / "tmp"
     if staging.is_dir():
         shutil.rmtree(staging)

@@ -39,7 +39,7 @@ _JINJA_OPTIONS = {"trim_blocks": "true", "lstrip_blocks": "true", "keep_trailing
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # What a translator is told about each template's strings.
 COMMENTS = {"page.html.j2": "Interface text of every guide page (web and PDF)",
-            "portal.html.j2": "Interface text of the site index (build/index.html)"}
+            "portal.html.j2": "Interface text of the site index (build/site/index.html)"}
 
 
 def placeholders(text: str) -> list[str]:
@@ -153,6 +153,10 @@ class Chrome:
         return Markup(escape(msgid)).format(**values)
 
     __call__ = text  # templates call it as _("...")
+
+    def has(self, msgid: str) -> bool:
+        """Whether the language translates msgid (else the page prints it in the source language)."""
+        return bool(self.strings.get(msgid))
 
 
 def default_chrome(lang: str) -> Chrome:

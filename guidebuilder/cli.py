@@ -18,7 +18,7 @@ from .config import PROOF_DIR, STATUS_PAGE, Project, guide_slugs
 from .config import load_project as read_project
 from .errors import GuideError
 from .outputs import selected as selected_kinds
-from .state import BuildOptions
+from .state import PROOF, PSEUDO, SITE, BuildOptions, tree_dir
 
 if TYPE_CHECKING:
     from .build import Progress as BuildProgress
@@ -361,8 +361,9 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
                                                            "(repeatable; default: pdf, html and each guide's "
                                                            "front matter formats)."),
               out_dir: Path | None = typer.Option(None, "--out", "-o",
-                                                  help="Output folder (default build/, or build/proof with --proof); "
-                                                       "without it the status page is written too."),
+                                                  help="The folder to write (default build/site, the site to publish; "
+                                                       "build/proof with --proof); without it the status page "
+                                                       "(build/status) is written too."),
               jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel jobs (default: CPU count)."),
               force: bool = typer.Option(False, "--force", help="Rebuild even when inputs are unchanged."),
               include_fuzzy: bool = typer.Option(False, "--include-fuzzy", help="Publish fuzzy translations."),
@@ -374,8 +375,8 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
               quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for CI)."),
               keep_print_html: bool = typer.Option(False, "--keep-print-html",
                                                    help="Also write the HTML each PDF is typeset from, to "
-                                                        "build/.guidebuilder/print/<guide>/<lang>.html.")) -> None:
-    """Build every guide x language as PDF and HTML into build/."""
+                                                        "build/.guidebuilder/site/print/<guide>/<lang>.html.")) -> None:
+    """Build every guide x language as PDF and HTML into build/site/."""
     try:
         proj = load_project(project)
         formats = tuple(format or ("pdf", "html"))
@@ -389,7 +390,7 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
                                  f"add it with 'guidebuilder init {code}'")
         slugs = _slugs(proj, guide)
         default_out = out_dir is None
-        out_dir = out_dir or (PROOF_DIR if proof else Path("build"))
+        out_dir = out_dir or tree_dir(PROOF if proof else SITE)
         out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
         options = BuildOptions(out_dir=out_path, guides=slugs, langs=langs, formats=formats, only_formats=bool(format),
                                jobs=jobs,
@@ -435,9 +436,13 @@ def status_cmd(project: Path = ProjectOpt,
     typer.echo(f"status page: {page}")
 
 
+PSEUDO_DIR = tree_dir(PSEUDO)
+SITE_DIR = tree_dir(SITE)
+
+
 @app.command("pseudo")
 def pseudo_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt,
-               out_dir: Path = typer.Option(Path("build/pseudo"), "--out", "-o", help="Output folder."),
+               out_dir: Path = typer.Option(PSEUDO_DIR, "--out", "-o", help="Output folder."),
                quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
     """Build pseudo-translations (accented and 40% longer; right to left) to test layout."""
     from .pseudo import PSEUDO_LOCALES, build_pseudo
@@ -457,7 +462,7 @@ def pseudo_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt,
 
 @app.command("serve")
 def serve_cmd(project: Path = ProjectOpt,
-              out_dir: Path = typer.Option(Path("build"), "--out", "-o", help="Output folder."),
+              out_dir: Path = typer.Option(SITE_DIR, "--out", "-o", help="The site folder."),
               port: int = typer.Option(8000, "--port", help="Port on 127.0.0.1 (0: any free port).")) -> None:
     """Preview on 127.0.0.1, rebuilding what changed whenever a guide, catalog or template is saved."""
     from .serve import serve
@@ -488,15 +493,17 @@ def _summary(report: BuildReport) -> None:
     for name in ("guide", "lang", "status", "coverage", "pages", "PDF", "time", "reason"):
         table.add_column(name, overflow="fold")
     for r in report.results:
-        colour = {"published": "green", "skipped": "yellow", "failed": "red"}[r.status]
+        colour = {"published": "green", "outdated": "yellow", "skipped": "yellow", "failed": "red"}[r.status]
         note = r.reason or ("rebuilt" if r.rebuilt else "unchanged")
         table.add_row(r.slug, r.lang, f"[{colour}]{r.status}[/]", f"{100 * r.coverage:.0f}%",
                       str(r.pdf_pages or ""), f"{r.pdf_bytes // 1024} KB" if r.pdf_bytes else "",
                       f"{r.seconds:.1f}s" if r.rebuilt else "", escape(note))  # "[project]" is not markup
     out.print(table)
-    counts = {s: sum(1 for r in report.results if r.status == s) for s in ("published", "skipped", "failed")}
+    counts = {s: sum(1 for r in report.results if r.status == s) for s in ("published", "outdated", "skipped",
+                                                                           "failed")}
     rebuilt = sum(1 for r in report.results if r.rebuilt)
-    typer.echo(f"{counts['published']} published ({rebuilt} rebuilt), {counts['skipped']} skipped, "
+    outdated = f", {counts['outdated']} outdated (last edition kept)" if counts["outdated"] else ""
+    typer.echo(f"{counts['published']} published ({rebuilt} rebuilt){outdated}, {counts['skipped']} skipped, "
                f"{counts['failed']} failed; manifest: {report.manifest_path}")
 
 

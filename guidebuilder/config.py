@@ -33,6 +33,8 @@ class Project:
     source_language: str = "en"
     languages: list[str] = field(default_factory=lambda: list(DEFAULT_LANGUAGES))
     min_coverage: float = 0.8
+    # Below min_coverage, withdraw a language's earlier edition instead of keeping it marked outdated.
+    withdraw_below_coverage: bool = False
     paper: str = "letter"
     site_url: str | None = None  # where the web pages are published; QR codes and text messages link there
     card_size: str = "business"  # the wallet card's trim size: CARD_SIZES
@@ -93,7 +95,7 @@ class Project:
         if self.config_path.is_file():
             line = line_of(self.config_path.read_text(encoding="utf-8-sig", errors="replace"), "project")
         return ConfigError(f"the {kind} output links to the guide's web page, but [project] has no site_url; "
-                           'add site_url = "https://..." (where build/ is published) under [project]',
+                           'add site_url = "https://..." (where build/site/ is published) under [project]',
                            CONFIG_NAME, line)
 
     def logo_uri(self) -> str | None:
@@ -186,6 +188,12 @@ def _number(value: Any) -> float:
     return float(value)
 
 
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid
+    return value
+
+
 def _choice(*choices: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         if value not in choices or not isinstance(value, str):
@@ -243,6 +251,7 @@ PROJECT: dict[str, Option] = {
     "source_language": Option('a CLDR locale identifier in quotes (e.g. "en")', _locale),
     "languages": Option('a list of CLDR locale identifiers (e.g. ["bn", "zh_Hant"])', _locales),
     "min_coverage": Option("a number from 0 to 1 (e.g. 0.8)", _number),
+    "withdraw_below_coverage": Option("true or false", _bool),
     "paper": Option("'letter' or 'a4'", _choice("letter", "a4")),
     "site_url": Option('the https:// address the guides are published at (e.g. "https://guides.example.org")',
                        _site_url),

@@ -3,7 +3,7 @@
 One language failing never stops the others. A GuideError says what to fix
 and is reported as it is; any other exception is a bug: its one-line summary
 names the exception and the guidebuilder line it came from, and its whole
-traceback goes to build/.guidebuilder/errors.log.
+traceback goes to build/.guidebuilder/site/errors.log.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .locales import facts_for
 from .model import LanguageResult, Status
 from .outputs import OutputKind
 from .planner import JobSpec
-from .state import STATE_DIR, BuildOptions
+from .state import BuildOptions
 from .translate import Translation
 
 ERRORS_LOG = "errors.log"
@@ -91,7 +91,7 @@ def start_workers(options: BuildOptions) -> Iterator[ProcessPoolExecutor | None]
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_worker,
-                             initargs=(options.out_dir / STATE_DIR,)) as pool:
+                             initargs=(options.state_dir,)) as pool:
         for _ in range(workers):  # the pool starts one process per task submitted while none is idle
             pool.submit(_ready)
         yield pool
@@ -108,7 +108,7 @@ def run_jobs(project: Project, jobs: list[JobSpec], options: BuildOptions, kinds
     """
     loaded = loaded or {}
     if pool is None:
-        isolate_fontconfig(options.out_dir / STATE_DIR)
+        isolate_fontconfig(options.state_dir)
         for spec in jobs:
             yield run_guarded(run, project, spec, options, kinds, loaded.get((spec.slug, spec.lang)))
         return
@@ -122,9 +122,9 @@ def run_jobs(project: Project, jobs: list[JobSpec], options: BuildOptions, kinds
             yield Finished(spec, _failed(spec, describe(exc)), "".join(traceback.format_exception(exc)))
 
 
-def write_errors_log(out_dir: Path, finished: list[Finished]) -> Path | None:
-    """build/.guidebuilder/errors.log: every unexpected exception's traceback of this build (removed when none)."""
-    path = out_dir / STATE_DIR / ERRORS_LOG
+def write_errors_log(state_dir: Path, finished: list[Finished]) -> Path | None:
+    """build/.guidebuilder/site/errors.log: every unexpected exception's traceback of this build (removed when none)."""
+    path = state_dir / ERRORS_LOG
     traces = [f"{f.spec.slug}/{f.spec.lang}: {f.result.reason}\n{f.trace}" for f in finished if f.trace]
     if not traces:
         path.unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from .model import LanguageResult, Status
 from .outputs import Job, Made, OutputKind, selected
 from .planner import JobSpec
 from .source import read_guide
-from .state import STATE_DIR, BuildOptions
+from .state import BuildOptions
 from .translate import Translation, load_translation
 
 
@@ -35,21 +35,21 @@ def load_job(project: Project, spec: JobSpec, options: BuildOptions, translation
                facts=facts_for(spec.lang, project), source_facts=facts_for(project.source_language, project),
                translation=translation,
                chrome=load_chrome(project, spec.lang, options.include_fuzzy), published=spec.published,
-               options=options, font_cache=cache_root() / "fonts", findings=findings)
+               options=options, font_cache=cache_root() / "fonts", findings=findings, follows=spec.follows)
 
 
 def build_one(project: Project, spec: JobSpec, options: BuildOptions, kinds: list[OutputKind],
               translation: Translation | None = None) -> LanguageResult:
     """Build one guide in one language into every selected kind of output (from translation, when loaded)."""
     started = time.monotonic()
-    isolate_fontconfig(options.out_dir / STATE_DIR)
+    isolate_fontconfig(options.state_dir)
     job = load_job(project, spec, options, translation)
     if spec.formats:
         kinds = selected([*(kind.name for kind in kinds), *spec.formats])
     made: dict[str, Made] = {}
     for kind in kinds:
         made[kind.name] = kind.build(job, made)
-    staging = options.out_dir / STATE_DIR / "tmp"
+    staging = options.state_dir / "tmp"
     writes = [file for done in made.values() for file in done.files]
     for path, data in writes:  # gather first, then write
         if not path.is_file() or path.read_bytes() != data:
@@ -63,4 +63,4 @@ def build_one(project: Project, spec: JobSpec, options: BuildOptions, kinds: lis
     return LanguageResult(spec.slug, spec.lang, job.facts.direction, Status.PUBLISHED, spec.held, spec.coverage,
                           outputs=[done.output for done in made.values()], rebuilt=True,
                           seconds=round(time.monotonic() - started, 3),
-                          warnings=[w for done in made.values() for w in done.warnings])
+                          warnings=[w for done in made.values() for w in done.warnings], follows=spec.follows)

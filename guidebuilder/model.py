@@ -18,12 +18,13 @@ class Status(StrEnum):
     """What became of one guide x language (str() and JSON give the value)."""
 
     PUBLISHED = "published"
+    OUTDATED = "outdated"  # still published: the last edition, kept while translators catch up with the source
     SKIPPED = "skipped"
     FAILED = "failed"
 
 
 # Keys only some kinds carry: a text message's length, an image's size in pixels.
-_KIND_ONLY = ("chars", "sms_segments", "sms_encoding", "width_px", "height_px")
+_KIND_ONLY = ("chars", "sms_segments", "sms_encoding", "width_px", "height_px", "files")
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,27 @@ class Output:
     sms_encoding: str | None = None
     width_px: int | None = None  # an image's size
     height_px: int | None = None
+    # The files the output's own file needs beside it (a web page's fonts and images), as path is written.
+    files: tuple[str, ...] | None = None
 
     def to_dict(self) -> JsonObject:
         """The manifest's and state file's form (a text message's or an image's keys only on those)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self)
                 if f.name not in _KIND_ONLY or getattr(self, f.name) is not None}
+        if self.files is not None:
+            data["files"] = list(self.files)
+        return data
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Output:
         """The inverse of to_dict."""
+        if data.get("files") is not None:
+            data = {**data, "files": tuple(data["files"])}
         return cls(**data)
+
+    def paths(self) -> list[str]:
+        """Every file of the output: its own, then the ones beside it."""
+        return [self.path, *(self.files or ())]
 
 
 # Keys of LanguageResult.to_dict that only this build's summary needs.
@@ -73,9 +85,16 @@ class LanguageResult:
     rebuilt: bool = False
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)  # layout problems the reader would see
+    # The source edition a translation that is no longer complete follows: {"version", "date"}.
+    follows: JsonObject | None = None
 
     def __post_init__(self) -> None:
         self.status = Status(self.status)
+
+    @property
+    def live(self) -> bool:
+        """Whether the language has files on the site (published, or kept as an outdated edition)."""
+        return self.status in (Status.PUBLISHED, Status.OUTDATED)
 
     def output(self, kind: str) -> Output | None:
         """This language's output of one kind, if it has one."""
@@ -118,8 +137,10 @@ class LanguageResult:
                 "pdf_pages": self.pdf_pages, "pdf_bytes": self.pdf_bytes, "sha256": self.sha256,
                 "rebuilt": self.rebuilt, "seconds": self.seconds, "warnings": list(self.warnings),
                 "outputs": [o.to_dict() for o in self.outputs]}
+        if self.follows is not None:
+            data["follows"] = dict(self.follows)
         for key in omit:
-            data.pop(key)
+            data.pop(key, None)
         return data
 
     @classmethod

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .model import RUN_ONLY, JsonObject, LanguageResult, Status
-from .policy import Decision, Fail, Publish, Skip
+from .policy import Decision, Fail, Keep, Publish, Skip
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class JobSpec:
     coverage: float
     formats: tuple[str, ...] = ()  # the kinds the guide asks for besides the build's own (front matter formats:)
     held: str = ""  # a proof's: why the language would not be published outside the proof
+    follows: JsonObject | None = None  # the source edition an incomplete translation follows, for its notice
 
 
 @dataclass
@@ -35,13 +36,14 @@ class Plan:
     known: dict[tuple[str, str], LanguageResult] = field(default_factory=dict)
 
 
-_KINDS: dict[str, type[Decision]] = {Status.PUBLISHED.value: Publish, Status.SKIPPED.value: Skip,
-                                     Status.FAILED.value: Fail}
+_KINDS: dict[str, type[Decision]] = {Status.PUBLISHED.value: Publish, Status.OUTDATED.value: Keep,
+                                     Status.SKIPPED.value: Skip, Status.FAILED.value: Fail}
+_STATUS = {Publish: Status.PUBLISHED, Keep: Status.OUTDATED, Skip: Status.SKIPPED, Fail: Status.FAILED}
 
 
 def decision_record(key: str, decision: Decision, direction: str) -> JsonObject:
     """A decision as the state file keeps it."""
-    status = {Publish: Status.PUBLISHED, Skip: Status.SKIPPED, Fail: Status.FAILED}[type(decision)]
+    status = _STATUS[type(decision)]
     reason = decision.held if isinstance(decision, Publish) else decision.reason
     return {"key": key, "dir": direction, "status": status.value, "reason": reason, "coverage": decision.coverage}
 
@@ -68,8 +70,24 @@ def decided_result(slug: str, lang: str, direction: str, decision: Skip | Fail) 
 
 
 def published(decisions: dict[str, Decision]) -> tuple[str, ...]:
-    """The languages to publish, in the given order (every page's language menu)."""
-    return tuple(lang for lang, decision in decisions.items() if isinstance(decision, Publish))
+    """The languages on the site, kept outdated editions too, in the given order (every page's language menu)."""
+    return tuple(lang for lang, decision in decisions.items() if isinstance(decision, (Publish, Keep)))
+
+
+def kept_result(state: JsonObject, slug: str, lang: str, decision: Keep,
+                exists: Callable[[str], bool] | None = None) -> LanguageResult | None:
+    """The last published edition, marked outdated, when its record (and, asked through exists, its files) remain."""
+    record = state.get(f"{slug}/{lang}", {}).get("record")
+    if not record:
+        return None
+    try:
+        result = LanguageResult.from_dict({"slug": slug, **record}, status=Status.OUTDATED, reason=decision.reason,
+                                          coverage=decision.coverage)
+    except (KeyError, TypeError, ValueError):
+        return None  # written by an older guidebuilder
+    if not result.outputs or (exists and not all(exists(path) for o in result.outputs for path in o.paths())):
+        return None
+    return result
 
 
 def plan_guide(slug: str, langs: Iterable[str], decisions: dict[str, Decision], directions: dict[str, str],
@@ -84,6 +102,12 @@ def plan_guide(slug: str, langs: Iterable[str], decisions: dict[str, Decision], 
     menu = published(decisions)
     for lang in langs:
         decision = decisions[lang]
+        if isinstance(decision, Keep):
+            kept = kept_result(state, slug, lang, decision, exists)
+            plan.known[(slug, lang)] = kept or decided_result(
+                slug, lang, directions[lang], Skip(f"{decision.reason.split(';')[0]}; no earlier edition to keep",
+                                                   decision.coverage))
+            continue
         if not isinstance(decision, Publish):
             plan.known[(slug, lang)] = decided_result(slug, lang, directions[lang], decision)
             continue
@@ -107,11 +131,13 @@ def output_record(key: str, result: LanguageResult) -> JsonObject:
 
 def remembered_result(state: JsonObject, slug: str, lang: str) -> LanguageResult | None:
     """What earlier builds left for a guide x language this build did not touch."""
+    decided = state.get("decisions", {}).get(f"{slug}/{lang}")
+    decision = _decision(decided) if decided and decided.get("status") in _KINDS else None
+    if isinstance(decision, Keep):
+        return kept_result(state, slug, lang, decision)
     record = state.get(f"{slug}/{lang}", {}).get("record")
     if record:
         return LanguageResult.from_dict({"slug": slug, **record})
-    decided = state.get("decisions", {}).get(f"{slug}/{lang}")
-    decision = _decision(decided) if decided and decided.get("status") in _KINDS else None
     if isinstance(decision, (Skip, Fail)):
         return decided_result(slug, lang, decided["dir"], decision)
     return None

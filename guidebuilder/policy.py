@@ -35,6 +35,14 @@ class Skip:
 
 
 @dataclass(frozen=True)
+class Keep:
+    """The language fell below the threshold: its last published edition stays, marked outdated."""
+
+    reason: str
+    coverage: float
+
+
+@dataclass(frozen=True)
 class Fail:
     """The language cannot be published until someone fixes what reason says."""
 
@@ -42,14 +50,15 @@ class Fail:
     coverage: float = 0.0
 
 
-Decision = Publish | Skip | Fail
+Decision = Publish | Keep | Skip | Fail
 
 
 def decide(findings: Sequence[Finding], coverage: float, threshold: float, is_source: bool = False,
-           unreadable: str = "", proof: bool = False) -> Decision:
+           unreadable: str = "", proof: bool = False, earlier_edition: bool = False) -> Decision:
     """Publish, or skip below the threshold, or fail on the first check error (the count of the others).
 
-    unreadable says why the catalog could not be loaded for rendering, when it could not.
+    unreadable says why the catalog could not be loaded for rendering, when it could not;
+    earlier_edition, that an earlier build published the language and may keep it below the threshold.
     A proof publishes whatever a reviewer can read: check errors and low coverage only
     become the reason it would be held; an unreadable catalog still fails.
     """
@@ -67,5 +76,9 @@ def decide(findings: Sequence[Finding], coverage: float, threshold: float, is_so
         return Publish(share, first_error)
     if not is_source and coverage < threshold:
         reason = f"translated {coverage:.0%} of the guide's words, below min_coverage {threshold:.0%}"
-        return Publish(share, reason) if proof else Skip(reason, share)
+        if proof:
+            return Publish(share, reason)
+        if earlier_edition:
+            return Keep(f"{reason}; the last published edition stays until translators catch up", share)
+        return Skip(reason, share)
     return Publish(share)

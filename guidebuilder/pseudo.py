@@ -82,8 +82,8 @@ def write_pseudo_catalogs(project: Project, slugs: list[str], locales_root: Path
 
 def build_pseudo(project: Project, slugs: list[str], options: BuildOptions,
                  progress: Progress | None = None) -> BuildReport:
-    """Write pseudo catalogs into <out>/locales and build the guides in the pseudo-locales."""
-    locales_root = options.out_dir / "locales"
+    """Write pseudo catalogs beside the state (build/.guidebuilder/pseudo/locales) and build the pseudo-locales."""
+    locales_root = options.state_dir / "locales"
     write_pseudo_catalogs(project, slugs, locales_root)
     pseudo_project = replace(project, languages=list(PSEUDO_LOCALES), locales_root=locales_root)
     return build(pseudo_project, slugs, replace(options, langs=list(PSEUDO_LOCALES)), progress)

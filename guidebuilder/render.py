@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from babel.dates import format_date
@@ -337,11 +338,14 @@ class Edition:
 def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts, target: str,
                 css: str, links: PageLinks, proof: bool = False, chrome: Chrome | None = None,
                 edition: Edition | None = None, card: bool = False,
-                logo: str | None = None, findings: Sequence[Finding] = ()) -> tuple[str, BodyRenderer]:
+                logo: str | None = None, findings: Sequence[Finding] = (), notices: bool = False,
+                follows: Mapping[str, Any] | None = None) -> tuple[str, BodyRenderer]:
     """The full HTML document of a guide in one language; chrome gives the interface text (default: the package's).
 
     edition adds the QR code and edition stamp (the print colophon, or a card's top);
     card marks the page as a wallet card's face; logo (a data: URI) heads the cover, or a card's stamp.
+    notices tops the page with what the reader should know of its translation: that parts of it are in the
+    source language, and the source edition (follows: {"version", "date"}) an incomplete translation follows.
     """
     lang = translation.lang
     chrome = chrome or default_chrome(lang)
@@ -360,6 +364,11 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
         body = Markup('<aside class="proof-findings" lang="{}" dir="ltr">\n<p>Check findings not shown at a block:'
                       '</p>\n<ul>\n{}\n</ul>\n</aside>\n{}').format(source_facts.bcp47, items, body)
     date = guide.meta.get("date")
+    partial = notices and translation.lang != source_facts.code and bool(renderer.fallbacks)
+    follows_text = None
+    if notices and follows and follows.get("date"):
+        follows_text = {"date": format_guide_date(dt.date.fromisoformat(follows["date"]), facts),
+                        "language": facts.babel.languages.get(source_facts.babel.language, source_facts.code)}
     pdf_size = None
     if links.pdf_href and links.pdf_bytes is not None:
         pdf_size = size_text(facts, links.pdf_bytes)
@@ -375,7 +384,8 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
         logo=logo, title_note=title_note,
         extras=[{"kind": e.kind, "href": e.href, "type": e.type, "size": size_text(facts, e.bytes)}
                 for e in links.extras],
-        digits=facts.digits, _=chrome.text,
+        digits=facts.digits, _=chrome.text, has=chrome.has, source_tag=source_facts.bcp47,
+        source_dir=source_facts.direction, partial=partial, follows=follows_text,
     )
     return html, renderer
 

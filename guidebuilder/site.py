@@ -1,9 +1,13 @@
-"""The site: build/manifest.json and the portal build/index.html, over every guide and language built so far."""
+"""The site: build/site/manifest.json and the portal build/site/index.html, over every guide and language built so far.
+
+The manifest lists every file of the site, so the site folder holds exactly what
+it lists: a file an earlier manifest listed and this one does not is removed.
+"""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import __version__
 from .catalogs import atomic_write
@@ -11,14 +15,16 @@ from .chrome import chrome_or_default
 from .config import Project, guide_slugs
 from .fonts import cache_root, face_css, font_stack, page_chars
 from .locales import facts_for
-from .model import BuildReport, JsonObject, Status
+from .model import BuildReport, JsonObject
 from .pagestyle import subset_faces
 from .planner import remembered_result
 from .render import jinja_env, size_label, size_text
-from .state import STATE_DIR
+from .state import BuildOptions
 
 # The outputs besides the PDF the portal offers for download, with their media types.
 DOWNLOAD_TYPES = {"wallet-card": "application/pdf", "text": "text/plain"}
+MANIFEST = "manifest.json"
+Writes = list[tuple[Path, bytes]]
 
 
 def whole_site(project: Project, report: BuildReport, state: JsonObject) -> BuildReport:
@@ -40,29 +46,71 @@ def whole_site(project: Project, report: BuildReport, state: JsonObject) -> Buil
     return BuildReport(results=results, titles=titles, warnings=report.warnings, manifest_path=report.manifest_path)
 
 
-def write_site(project: Project, out_dir: Path, report: BuildReport, langs: list[str]) -> None:
-    """build/manifest.json and the portal build/index.html (written only when changed)."""
+def site_files(project: Project, out_dir: Path, report: BuildReport) -> tuple[Writes, set[str]]:
+    """The portal's files and then the manifest, and every path the manifest lists (relative to out_dir)."""
+    portal = _portal_files(project, out_dir, report)
     guides = []
     for slug, title in report.titles.items():
         entries = [r.manifest_entry() for r in report.results if r.slug == slug]
         guides.append({"slug": slug, "title": title, "languages": entries})
-    manifest = {"generator": f"guidebuilder {__version__}", "guides": guides}
+    manifest = {"generator": f"guidebuilder {__version__}", "guides": guides,
+                "files": [path.relative_to(out_dir).as_posix() for path, _data in portal]}
     data = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    path = out_dir / "manifest.json"
-    report.manifest_path = str(path)
-    if not path.is_file() or path.read_bytes() != data:
-        atomic_write(path, data, out_dir / STATE_DIR / "tmp")
-    _write_portal(project, out_dir, report)
+    return [*portal, (out_dir / MANIFEST, data)], _listed(manifest)
 
 
-def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
+def write_site(options: BuildOptions, writes: Writes) -> None:
+    """Write the site's files, each only when changed, the manifest last."""
+    for path, data in writes:
+        if not path.is_file() or path.read_bytes() != data:
+            atomic_write(path, data, options.state_dir / "tmp")
+
+
+def _listed(manifest: JsonObject) -> set[str]:
+    paths = {MANIFEST, *manifest.get("files", [])}
+    for guide in manifest.get("guides", []):
+        for entry in guide.get("languages", []):
+            for output in entry.get("outputs", []):
+                paths.add(output["path"])
+                paths.update(output.get("files") or [])
+    return {path for path in paths if isinstance(path, str)}
+
+
+def listed_files(path: Path) -> set[str]:
+    """Every path a manifest lists (its outputs, their files, the portal's), or none when it cannot be read."""
+    try:
+        return _listed(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return set()
+
+
+def remove_listed(out_dir: Path, paths: list[str]) -> None:
+    """Remove files an earlier manifest listed, then the folders that leaves empty; nothing outside out_dir."""
+    folders: set[Path] = set()
+    for rel in paths:
+        pure = PurePosixPath(rel)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in rel or not pure.parts:
+            continue  # not a path guidebuilder writes
+        path = out_dir.joinpath(*pure.parts)
+        parent = path.parent.resolve()
+        if parent != out_dir.resolve() and out_dir.resolve() not in parent.parents:
+            continue  # a folder linked to somewhere else: not the site's to change
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+            folders.update(parent for parent in path.parents if out_dir in parent.parents)
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):  # deepest first
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _portal_files(project: Project, out_dir: Path, report: BuildReport) -> Writes:
     source = facts_for(project.source_language, project)
     chromes = {code: chrome_or_default(project, code) for code in project.all_languages()}
     cards = []
     for slug, title in report.titles.items():
         rows = []
         for r in report.results:
-            if r.slug != slug or r.status is not Status.PUBLISHED:
+            if r.slug != slug or not r.live:
                 continue
             facts = facts_for(r.lang, project)
             rows.append({"lang": facts.bcp47, "dir": facts.direction, "name": facts.native_name,
@@ -77,7 +125,7 @@ def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
     template = jinja_env().get_template("portal.html.j2")
     _ = chromes[project.source_language].text
     draft = template.render(cards=cards, lang=source.bcp47, _=_, css="")
-    shown = [project.source_language, *(r.lang for r in report.results if r.status is Status.PUBLISHED)]
+    shown = [project.source_language, *(r.lang for r in report.results if r.live)]
     families = tuple(dict.fromkeys(f for code in dict.fromkeys(shown) for f in facts_for(code, project).fonts))
     faces = subset_faces(project, families, page_chars(draft), "woff2", cache_root() / "fonts", first_match=True)
     css = face_css([(f, f"fonts/{p.name}", "woff2") for f, p in faces])
@@ -86,6 +134,4 @@ def _write_portal(project: Project, out_dir: Path, report: BuildReport) -> None:
     html = template.render(cards=cards, lang=source.bcp47, _=_, css=css)
     writes = [(out_dir / "index.html", html.encode("utf-8"))]
     writes += [(out_dir / "fonts" / p.name, p.read_bytes()) for _f, p in faces]
-    for path, data in writes:
-        if not path.is_file() or path.read_bytes() != data:
-            atomic_write(path, data, out_dir / STATE_DIR / "tmp")
+    return writes

@@ -1,7 +1,7 @@
 """Build state: what a build needs to know before importing the heavy stages.
 
 Options, the state file and the whole-build check that decide what is up to date live here so
-that a build with nothing to do answers from build/.guidebuilder/state.json
+that a build with nothing to do answers from build/.guidebuilder/site/state.json
 without loading WeasyPrint, ICU, fonts or catalogs.
 """
 
@@ -16,6 +16,13 @@ from .fingerprint import site_key
 from .model import RUN_ONLY, BuildReport, JsonObject, LanguageResult, Status
 
 STATE_DIR = ".guidebuilder"
+# The trees a build writes, side by side under the build folder (build/): only SITE is published;
+# another unpublished tree (a status page, say) is one more name here and its own --out default.
+# Each has its own state under build/.guidebuilder/<tree>/, outside every tree.
+SITE = "site"
+PROOF = "proof"
+PSEUDO = "pseudo"
+BUILD_ROOT = Path("build")
 
 
 @dataclass
@@ -35,6 +42,11 @@ class BuildOptions:
     marks: bool = False  # crop marks and 1/8 in of bleed on the guide PDF
     keep_print_html: bool = False  # also write the HTML each PDF is typeset from (build/.guidebuilder/print/)
 
+    @property
+    def state_dir(self) -> Path:
+        """Where this tree's build state lives: beside the tree, never inside it (build/.guidebuilder/site)."""
+        return self.out_dir.parent / STATE_DIR / self.out_dir.name
+
 
 def harfbuzz_subset_warning() -> str | None:
     """One line when libharfbuzz-subset is missing (WeasyPrint then subsets with fontTools, far slower)."""
@@ -46,9 +58,14 @@ def harfbuzz_subset_warning() -> str | None:
             "slower on CJK fonts; install it with 'apt-get install libharfbuzz-subset0'")
 
 
-def load_state(out_dir: Path) -> JsonObject:
-    """build/.guidebuilder/state.json, or {} when missing or unreadable."""
-    path = out_dir / STATE_DIR / "state.json"
+def tree_dir(name: str) -> Path:
+    """The default folder of one tree, relative to the project: build/site, build/proof, build/pseudo."""
+    return BUILD_ROOT / name
+
+
+def load_state(state_dir: Path) -> JsonObject:
+    """build/.guidebuilder/<tree>/state.json, or {} when missing or unreadable."""
+    path = state_dir / "state.json"
     try:
         state: JsonObject = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -68,7 +85,7 @@ def unchanged_report(project: Project, slugs: list[str], options: BuildOptions) 
     """The previous build's report when no input changed and its outputs are in place, else None."""
     if options.force:
         return None
-    state = load_state(options.out_dir)
+    state = load_state(options.state_dir)
     last = state.get("last_build")
     langs = options.langs or project.all_languages()
     if not last or last.get("key") != whole_key(project, slugs, langs, options):

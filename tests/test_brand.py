@@ -71,8 +71,8 @@ def branded(tmp_path_factory) -> Path:
 
 
 def test_logo_on_the_guide_cover_card_back_and_share_image(branded, tmp_path):
-    assert pixels(page_image(branded / "build" / "fixture" / "en" / "fixture-en.pdf", 1, tmp_path), LOGO_RGB) > 500
-    card = branded / "build" / "card" / "en" / "card-en-card.pdf"
+    assert pixels(page_image(branded / "build/site/fixture/en/fixture-en.pdf", 1, tmp_path), LOGO_RGB) > 500
+    card = branded / "build" / "site" / "card" / "en" / "card-en-card.pdf"
     assert pixels(page_image(card, 1, tmp_path), LOGO_RGB) == 0
     assert pixels(page_image(card, 2, tmp_path), LOGO_RGB) > 500
     assert pixels(Image.open(share_file(branded, "card", "en")), LOGO_RGB) > 5000
@@ -81,6 +81,6 @@ def test_logo_on_the_guide_cover_card_back_and_share_image(branded, tmp_path):
 def test_accent_colours_the_organization_line_and_the_portal(branded, tmp_path):
     # The fixture guide's cover names its organization in the accent colour.
     assert pixels(Image.open(share_file(branded, "fixture", "en")), ACCENT_RGB) > 500
-    assert pixels(page_image(branded / "build" / "fixture" / "en" / "fixture-en.pdf", 1, tmp_path), ACCENT_RGB) > 50
-    portal = (branded / "build" / "index.html").read_text()
+    assert pixels(page_image(branded / "build/site/fixture/en/fixture-en.pdf", 1, tmp_path), ACCENT_RGB) > 50
+    portal = (branded / "build" / "site" / "index.html").read_text()
     assert f"h1, .guide h2 {{ color: {ACCENT}; }}" in portal

@@ -277,7 +277,7 @@ def test_kept_print_html_typesets_like_the_pdf_with_plain_weasyprint(project, tm
     result = run_cli("build-guides", "--out", str(out), "--quiet", "--lang", "bn", "--format", "pdf",
                      "--keep-print-html", cwd=project)
     assert result.code == 0, result.stdout + result.stderr
-    kept = out / ".guidebuilder" / "print" / "fixture" / "bn.html"
+    kept = out.parent / ".guidebuilder" / out.name / "print" / "fixture" / "bn.html"
     html = kept.read_text(encoding="utf-8")
     assert f'<base href="{(project / "guides" / "fixture").resolve().as_uri()}/">' in html
     fonts = re.findall(r"url\(['\"]?([^'\")]+)", html)
@@ -285,7 +285,7 @@ def test_kept_print_html_typesets_like_the_pdf_with_plain_weasyprint(project, tm
     again = tmp_path / "again.pdf"
     subprocess.run(["weasyprint", str(kept), str(again)], cwd=tmp_path, capture_output=True, check=True,
                    env={"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
-                        "FONTCONFIG_FILE": str(out / ".guidebuilder" / "fonts.conf")})
+                        "FONTCONFIG_FILE": str(out.parent / ".guidebuilder" / out.name / "fonts.conf")})
     ours = out / "fixture" / "bn" / "fixture-bn.pdf"
     assert len(PdfReader(again).pages) == len(PdfReader(ours).pages)
     font_names = [sorted(line.split()[0].split("+")[-1] for line in
@@ -299,4 +299,4 @@ def test_without_keep_print_html_no_print_html_is_written(project, tmp_path):
     out = tmp_path / "out"
     assert run_cli("build-guides", "--out", str(out), "--quiet", "--lang", "bn", "--format", "pdf",
                    cwd=project).code == 0
-    assert not (out / ".guidebuilder" / "print").exists()
+    assert not (out.parent / ".guidebuilder" / out.name / "print").exists()

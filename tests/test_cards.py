@@ -79,7 +79,7 @@ def card_project(project: Path, cli, site_url: str | None = SITE, card: str = CA
 
 
 def card_file(project: Path, lang: str) -> Path:
-    return project / "build" / "card" / lang / f"card-{lang}-card.pdf"
+    return project / "build" / "site" / "card" / lang / f"card-{lang}-card.pdf"
 
 
 def pdftotext(path: Path, page: int) -> str:
@@ -150,7 +150,7 @@ def decoded(pdf: Path, page: int, tmp_path: Path) -> list[str]:
 
 
 def test_guide_pdf_colophon_has_the_qr_code_and_stamp(built, tmp_path):
-    path = built / "build" / "card" / "ur" / "card-ur.pdf"
+    path = built / "build" / "site" / "card" / "ur" / "card-ur.pdf"
     last = len(PdfReader(path).pages)
     text = pdftotext(path, last)
     assert f"{SITE}/card/ur/" in text and "اردو" in text
@@ -158,11 +158,11 @@ def test_guide_pdf_colophon_has_the_qr_code_and_stamp(built, tmp_path):
 
 
 def test_text_message_and_manifest(built):
-    text = (built / "build" / "card" / "ur" / "card-ur.txt").read_text(encoding="utf-8")
+    text = (built / "build" / "site" / "card" / "ur" / "card-ur.txt").read_text(encoding="utf-8")
     assert text.startswith("اپنے حقوق جانیں\n\n")
     assert "- آپ مفت ترجمان مانگ سکتے ہیں۔" in text
     assert text.endswith(f"\n\n{SITE}/card/ur/\n")
-    manifest = json.loads((built / "build" / "manifest.json").read_text())
+    manifest = json.loads((built / "build" / "site" / "manifest.json").read_text())
     [guide] = [g for g in manifest["guides"] if g["slug"] == "card"]
     entries = {e["lang"]: {o["kind"]: o for o in e["outputs"]} for e in guide["languages"]}
     ur_text = entries["ur"]["text"]
@@ -174,10 +174,10 @@ def test_text_message_and_manifest(built):
 
 
 def test_web_page_and_portal_offer_the_card(built):
-    page = (built / "build" / "card" / "ur" / "index.html").read_text()
+    page = (built / "build" / "site" / "card" / "ur" / "index.html").read_text()
     assert 'href="card-ur-card.pdf" type="application/pdf" download>' in page
     assert 'href="card-ur.txt" type="text/plain" download>' in page
-    portal = (built / "build" / "index.html").read_text()
+    portal = (built / "build" / "site" / "index.html").read_text()
     assert 'href="card/km/card-km-card.pdf"' in portal and 'href="card/km/card-km.txt"' in portal
 
 
@@ -185,9 +185,9 @@ def test_format_text_alone(project, cli):
     card_project(project, cli)
     done = cli("build-guides", "--guide", "card", "--format", "text", "--quiet", cwd=project)
     assert done.code == 0, done.stdout + done.stderr
-    assert (project / "build" / "card" / "km" / "card-km.txt").read_text().endswith(f"{SITE}/card/km/\n")
+    assert (project / "build" / "site" / "card" / "km" / "card-km.txt").read_text().endswith(f"{SITE}/card/km/\n")
     assert not card_file(project, "km").exists()
-    manifest = json.loads((project / "build" / "manifest.json").read_text())
+    manifest = json.loads((project / "build" / "site" / "manifest.json").read_text())
     kinds = {o["kind"] for g in manifest["guides"] for e in g["languages"] for o in e["outputs"]}
     assert kinds == {"text"}
 
@@ -206,7 +206,7 @@ def test_too_long_card_fails_with_no_card(project, cli):
 
 
 def reason(project: Path, lang: str) -> str:
-    manifest = json.loads((project / "build" / "manifest.json").read_text())
+    manifest = json.loads((project / "build" / "site" / "manifest.json").read_text())
     [guide] = [g for g in manifest["guides"] if g["slug"] == "card"]
     [entry] = [e for e in guide["languages"] if e["lang"] == lang]
     return entry["reason"]
@@ -229,7 +229,7 @@ def test_card_without_site_url(project, cli):
     assert done.code == 1
     assert reason(project, "en") == (
         "guidebuilder.toml:1: the wallet-card output links to the guide's web page, but [project] has no "
-        'site_url; add site_url = "https://..." (where build/ is published) under [project]')
+        'site_url; add site_url = "https://..." (where build/site/ is published) under [project]')
     assert "[project] has no" in done.stdout.replace("\n", " ")  # the summary prints it as it is
 
 

@@ -20,7 +20,7 @@ def test_extract_matches_golden_pot(project, cli):
     result = cli("extract", cwd=project, env=EPOCH)
     assert result.code == 0, result.stderr
     assert result.stdout == ("locales/fixture.pot: 25 messages (written)\n"
-                             "locales/guidebuilder.pot: 12 messages (written)\n")
+                             "locales/guidebuilder.pot: 14 messages (written)\n")
     expected = (DATA / "golden" / "fixture.pot").read_text(encoding="utf-8")
     assert (project / "locales" / "fixture.pot").read_text(encoding="utf-8") == expected
 
@@ -31,7 +31,7 @@ def test_extract_is_deterministic_and_skips_date_only_changes(project, cli):
     first = pot.read_bytes()
     again = cli("extract", cwd=project, env={"SOURCE_DATE_EPOCH": "1800000000"})
     assert again.stdout == ("locales/fixture.pot: 25 messages (unchanged)\n"
-                            "locales/guidebuilder.pot: 12 messages (unchanged)\n")
+                            "locales/guidebuilder.pot: 14 messages (unchanged)\n")
     assert pot.read_bytes() == first  # only the creation date would differ: not rewritten
     guide = project / "guides" / "fixture" / "guide.md"
     guide.write_text(guide.read_text().replace("Second step", "Second step, carefully"))

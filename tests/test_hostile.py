@@ -97,11 +97,11 @@ def test_escaping_holds_even_without_the_check(project):
      "locales/bn/LC_MESSAGES/fixture.po:5: error: po-syntax: not valid UTF-8; save the file as UTF-8 "
      "(Content-Type: text/plain; charset=UTF-8)"),
 ])
-def test_broken_catalog_fails_its_language_only_and_keeps_earlier_outputs(project, cli, tmp_path, content, expected):
+def test_broken_catalog_fails_its_language_only(project, cli, tmp_path, content, expected):
     out = tmp_path / "out"
     assert cli("build-guides", "--out", str(out), "--quiet", cwd=project).code == 0
-    pdf = out / "fixture/bn/fixture-bn.pdf"
-    before = pdf.read_bytes(), (out / "fixture/bn/index.html").read_bytes()
+    pdf = out / "fixture/ur/fixture-ur.pdf"
+    before = pdf.read_bytes()
     (project / "locales/bn/LC_MESSAGES/fixture.po").write_bytes(content)
     result = cli("build-guides", "--out", str(out), "--quiet", cwd=project)
     assert result.code == 1
@@ -109,7 +109,10 @@ def test_broken_catalog_fails_its_language_only_and_keeps_earlier_outputs(projec
     assert manifest["bn"]["status"] == "failed"
     assert manifest["bn"]["reason"] == expected
     assert manifest["ur"]["status"] == manifest["en"]["status"] == "published"
-    assert (pdf.read_bytes(), (out / "fixture/bn/index.html").read_bytes()) == before
+    assert pdf.read_bytes() == before  # the others untouched (their web pages drop bn from the menu)
+    assert 'hreflang="bn"' not in (out / "fixture/ur/index.html").read_text()
+    # The site holds what the manifest lists: the failed language's earlier files are gone.
+    assert not (out / "fixture/bn").exists()
 
 
 def test_enormous_catalog_is_refused(project, cli):
@@ -167,4 +170,5 @@ def test_killed_build_leaves_no_partial_outputs_and_next_build_recovers(project,
                           cwd=project, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert {entry["status"] for entry in _manifest(out).values()} == {"published"}
-    assert not list((out / ".guidebuilder").glob("tmp/*"))
+    assert not list((out.parent / ".guidebuilder" / out.name).glob("tmp/*"))
+    assert not (out / ".guidebuilder").exists()  # the build state is never in the published folder

@@ -22,7 +22,7 @@ A4_COLUMNS, A4_TOPS = (36.64, 306.64), tuple(60.945 + 144 * row for row in range
 
 
 def sheet_file(project: Path, lang: str) -> Path:
-    return project / "build" / "card" / lang / f"card-{lang}-card-sheet.pdf"
+    return project / "build" / "site" / "card" / lang / f"card-{lang}-card-sheet.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_letter_sheet_boxes_and_manifest(built):
     assert len(reader.pages) == 2
     for page in reader.pages:
         assert [round(float(v), 2) for v in page.mediabox] == [0, 0, 612, 792]
-    manifest = json.loads((built / "build" / "manifest.json").read_text())
+    manifest = json.loads((built / "build" / "site" / "manifest.json").read_text())
     [guide] = [g for g in manifest["guides"] if g["slug"] == "card"]
     [km] = [e for e in guide["languages"] if e["lang"] == "km"]
     [row] = [o for o in km["outputs"] if o["kind"] == "wallet-card-sheet"]
@@ -155,7 +155,7 @@ def test_booklet_printer_spreads(project, cli):
     assert done.code == 0, done.stdout + done.stderr
 
     def booklet(lang: str) -> Path:
-        return project / "build" / "fixture" / lang / f"fixture-{lang}-booklet.pdf"
+        return project / "build" / "site" / "fixture" / lang / f"fixture-{lang}-booklet.pdf"
 
     def boxes(lang: str, side: int, text: str) -> list[tuple[float, float]]:
         """(xMin, xMax) of every word pdftotext finds that reads text (RTL words come out reversed)."""
@@ -178,7 +178,7 @@ def test_booklet_printer_spreads(project, cli):
     assert boxes("en", 2, "911") and all(x1 < 396 for _, x1 in boxes("en", 2, "911"))
     assert boxes("ur", 2, "911") and all(x0 > 396 for x0, _ in boxes("ur", 2, "911"))
     assert missing(drawn_glyphs(booklet("ur"))) == []
-    manifest = json.loads((project / "build" / "manifest.json").read_text())
+    manifest = json.loads((project / "build" / "site" / "manifest.json").read_text())
     [guide] = [g for g in manifest["guides"] if g["slug"] == "fixture"]
     [en] = [e for e in guide["languages"] if e["lang"] == "en"]
     [row] = [o for o in en["outputs"] if o["kind"] == "booklet"]

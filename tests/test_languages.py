@@ -83,14 +83,14 @@ def test_check_finds_no_missing_glyph(built):
 
 
 def test_every_language_is_published(built):
-    manifest = json.loads((built / "build" / "manifest.json").read_text())
+    manifest = json.loads((built / "build" / "site" / "manifest.json").read_text())
     statuses = {entry["lang"]: entry["status"] for entry in manifest["guides"][0]["languages"]}
     assert statuses == {lang: "published" for lang in ["en", *NEW]}
 
 
 @pytest.mark.parametrize("lang", NEW)
 def test_pdf_fonts_are_bundled_embedded_and_draw_every_glyph(built, lang):
-    pdf = built / "build" / SLUG / lang / f"{SLUG}-{lang}.pdf"
+    pdf = built / "build" / "site" / SLUG / lang / f"{SLUG}-{lang}.pdf"
     families = {entry["family"].replace(" ", "-") for entry in
                 json.loads((ROOT / "fonts" / "manifest.json").read_text())["fonts"]}
     rows = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
@@ -105,7 +105,7 @@ def test_pdf_fonts_are_bundled_embedded_and_draw_every_glyph(built, lang):
 
 @pytest.mark.parametrize("lang", NEW)
 def test_pdf_text_layer_gives_back_the_translations(built, lang):
-    pdf = built / "build" / SLUG / lang / f"{SLUG}-{lang}.pdf"
+    pdf = built / "build" / "site" / SLUG / lang / f"{SLUG}-{lang}.pdf"
     text = _squash(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
     for msgstr in TRANSLATIONS[lang].values():
         assert _squash(_plain(msgstr)) in text, f"{lang}: {msgstr!r} not read back"
@@ -113,9 +113,9 @@ def test_pdf_text_layer_gives_back_the_translations(built, lang):
 
 @pytest.mark.parametrize("lang", ["ar", "fa"])
 def test_arabic_script_pages_are_right_to_left(built, lang):
-    html = (built / "build" / SLUG / lang / "index.html").read_text()
+    html = (built / "build" / "site" / SLUG / lang / "index.html").read_text()
     assert re.search(r'<html lang="[^"]+" dir="rtl">', html)
-    pdf = built / "build" / SLUG / lang / f"{SLUG}-{lang}.pdf"
+    pdf = built / "build" / "site" / SLUG / lang / f"{SLUG}-{lang}.pdf"
     lines = _paragraph_lines(pdf, TRANSLATIONS[lang][LONG])
     width = _page_width(pdf)
     # Right to left: every line but the last starts at the right margin (justified or not).
@@ -126,7 +126,7 @@ def test_arabic_script_pages_are_right_to_left(built, lang):
 
 @pytest.mark.parametrize("lang", ["th", "my"])
 def test_unspaced_scripts_break_at_icu_word_boundaries_inside_the_margin(built, lang):
-    pdf = built / "build" / SLUG / lang / f"{SLUG}-{lang}.pdf"
+    pdf = built / "build" / "site" / SLUG / lang / f"{SLUG}-{lang}.pdf"
     paragraph = _plain(TRANSLATIONS[lang][LONG])
     lines = _paragraph_lines(pdf, TRANSLATIONS[lang][LONG])
     assert len(lines) >= 3, "the long paragraph should wrap over several lines"
@@ -215,7 +215,7 @@ def test_every_bundled_script_draws_every_character_class(tmp_path):
     result = run_cli("build-guides", "--quiet", "--format", "pdf", cwd=project)
     assert result.code == 0, result.stdout + result.stderr
     for lang in langs:
-        pdf = project / "build" / SLUG / lang / f"{SLUG}-{lang}.pdf"
+        pdf = project / "build" / "site" / SLUG / lang / f"{SLUG}-{lang}.pdf"
         glyphs = drawn_glyphs(pdf)
         assert len(glyphs) > 100
         assert missing(glyphs) == [], (lang, missing(glyphs)[:5])

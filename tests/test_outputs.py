@@ -127,7 +127,7 @@ def test_a_bug_in_a_kind_fails_that_language_with_its_line_and_logs_the_tracebac
     reason = f"KeyError: 'src' (guidebuilder/job.py:{line})"
     assert [(r.lang, r.status.value, r.reason) for r in report.results] == [("en", "failed", reason)]
     assert _languages(out)["en"]["reason"] == reason
-    log = (out / ".guidebuilder/errors.log").read_text()
+    log = (tmp_path / ".guidebuilder/out/errors.log").read_text()
     assert log.startswith(f"fixture/en: {reason}\nTraceback") and 'return {}["src"]' in log
     assert report.warnings[-1] == ("unexpected errors (a bug in guidebuilder); their tracebacks are in "
-                                   f"{out / '.guidebuilder/errors.log'}")
+                                   f"{tmp_path / '.guidebuilder/out/errors.log'}")

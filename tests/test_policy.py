@@ -67,7 +67,7 @@ def test_proof_marks_untranslated_and_fuzzy_blocks(project, cli):
     lines = _mark(project, untranslated="First step", fuzzy="Second step")
     result = cli("build-guides", "--proof", "--quiet", "--lang", "bn", cwd=project)
     assert result.code == 0, result.stdout
-    out = project / "build" / "proof"  # proofs never overwrite build/
+    out = project / "build" / "proof"  # proofs are never in the published site
     html = (out / "fixture/bn/index.html").read_text()
     first = f'untranslated {PO}:{lines["First step"]}'
     second = f'fuzzy {PO}:{lines["Second step"]}'
@@ -76,7 +76,7 @@ def test_proof_marks_untranslated_and_fuzzy_blocks(project, cli):
     pdf_text = subprocess.run(["pdftotext", "-raw", str(out / "fixture/bn/fixture-bn.pdf"), "-"],
                               capture_output=True, text=True, check=True).stdout
     assert first.replace(" ", "") in pdf_text.replace("\n", "").replace(" ", "")
-    assert not (project / "build" / "fixture").exists()
+    assert not (project / "build" / "site").exists()
 
 
 def test_pseudo_locales_build_and_pass_check(project, cli):
@@ -90,7 +90,7 @@ def test_pseudo_locales_build_and_pass_check(project, cli):
     rtl = (out / "fixture/ar_XB/index.html").read_text()
     assert '<html lang="ar-XB" dir="rtl">' in rtl and "\u202eEvery\u202c" in rtl
     assert (out / "fixture/ar_XB/fixture-ar_XB.pdf").is_file()
-    po = polib.pofile(str(out / "locales/en_XA/LC_MESSAGES/fixture.po"))
+    po = polib.pofile(str(project / "build/.guidebuilder/pseudo/locales/en_XA/LC_MESSAGES/fixture.po"))
     for entry in po:
         assert len(entry.msgstr) >= 1.3 * len(entry.msgid)
     assert {row["status"] for row in _manifest(out).values()} == {"published"}

@@ -129,10 +129,10 @@ def test_light_accent_fails_the_grayscale_pdf(project, cli, accent, message):
     done = cli("build-guides", "--guide", "fixture", "--lang", "en", "--format", "pdf-grayscale", "--quiet",
                cwd=project)
     assert done.code == 1
-    manifest = json.loads((project / "build" / "manifest.json").read_text())
+    manifest = json.loads((project / "build" / "site" / "manifest.json").read_text())
     [entry] = [e for e in manifest["guides"][0]["languages"] if e["lang"] == "en"]
     assert entry["reason"] == f"guidebuilder.toml:{line}: {message}"
-    assert not (project / "build" / "fixture" / "en" / "fixture-en-grayscale.pdf").exists()
+    assert not (project / "build" / "site" / "fixture" / "en" / "fixture-en-grayscale.pdf").exists()
 
 
 def test_light_accent_is_fine_in_colour(project, cli):

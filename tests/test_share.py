@@ -17,7 +17,7 @@ SHARE_CARD = CARD.replace("formats: [wallet-card, text]", "formats: [wallet-card
 
 
 def share_file(project: Path, slug: str, lang: str) -> Path:
-    return project / "build" / slug / lang / f"{slug}-{lang}-share.png"
+    return project / "build" / "site" / slug / lang / f"{slug}-{lang}-share.png"
 
 
 def fresh_project(tmp_path_factory, name: str) -> Path:
@@ -74,7 +74,7 @@ def test_urdu_share_image_sets_the_qr_code_on_the_left(built):
 
 
 def test_manifest_lists_the_share_image_in_pixels(built):
-    manifest = json.loads((built / "build" / "manifest.json").read_text())
+    manifest = json.loads((built / "build" / "site" / "manifest.json").read_text())
     [guide] = [g for g in manifest["guides"] if g["slug"] == "card"]
     [entry] = [e for e in guide["languages"] if e["lang"] == "ur"]
     [share] = [o for o in entry["outputs"] if o["kind"] == "share-image"]

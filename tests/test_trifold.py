@@ -37,7 +37,7 @@ def sample_project(target: Path) -> Path:
     return target
 
 
-def trifold_file(project: Path, lang: str, slug: str = SLUG, out: str = "build") -> Path:
+def trifold_file(project: Path, lang: str, slug: str = SLUG, out: str = "build/site") -> Path:
     return project / out / slug / lang / f"{slug}-{lang}-trifold.pdf"
 
 
@@ -59,7 +59,7 @@ def panel_of(panels: list[tuple[float, float]], x0: float, x1: float) -> int:
     return index
 
 
-def manifest_rows(project: Path, out: str = "build") -> dict[tuple[str, str], dict]:
+def manifest_rows(project: Path, out: str = "build/site") -> dict[tuple[str, str], dict]:
     manifest = json.loads((project / out / "manifest.json").read_text())
     return {(guide["slug"], entry["lang"]): entry for guide in manifest["guides"] for entry in guide["languages"]}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..model import Output
 
@@ -39,10 +39,11 @@ class Job:
     options: BuildOptions
     font_cache: Path
     findings: tuple[Finding, ...] = ()  # a proof's check findings, printed at their blocks
+    follows: dict[str, Any] | None = None  # the source edition an incomplete translation follows
 
     @property
     def out_dir(self) -> Path:
-        """The language's folder: build/<slug>/<lang>."""
+        """The language's folder: build/site/<slug>/<lang>."""
         return self.options.out_dir / self.guide.slug / self.lang
 
     @property

@@ -19,7 +19,7 @@ SHEET_PT = {"letter": (792.0, 612.0), "a4": (841.89, 595.28)}  # landscape
 
 
 def booklet_path(job: Job) -> Path:
-    """Where a job's booklet goes: build/<slug>/<lang>/<slug>-<lang>-booklet.pdf."""
+    """Where a job's booklet goes: build/site/<slug>/<lang>/<slug>-<lang>-booklet.pdf."""
     return job.out_dir / f"{job.guide.slug}-{job.lang}-booklet.pdf"
 
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def pdf_path(job: Job) -> Path:
-    """Where a job's PDF goes: build/<slug>/<lang>/<slug>-<lang>.pdf."""
+    """Where a job's PDF goes: build/site/<slug>/<lang>/<slug>-<lang>.pdf."""
     return job.out_dir / f"{job.guide.slug}-{job.lang}.pdf"
 
 
@@ -41,10 +41,8 @@ EMPTY_STYLE = "<style>\n\n</style>"
 
 
 def print_html_path(job: Job) -> Path:
-    """Where --keep-print-html puts the HTML a PDF is typeset from: build/.guidebuilder/print/<slug>/<lang>.html."""
-    from ..state import STATE_DIR
-
-    return job.options.out_dir / STATE_DIR / "print" / job.guide.slug / f"{job.lang}.html"
+    """Where --keep-print-html writes the HTML a PDF is typeset from (build/.guidebuilder/site/print/)."""
+    return job.options.state_dir / "print" / job.guide.slug / f"{job.lang}.html"
 
 
 def standalone_html(html: str, base_dir: Path) -> str:
@@ -107,7 +105,8 @@ def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = F
 
         logo = grayscale_data_uri(logo)
     draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
-                           job.options.proof, job.chrome, edition, logo=logo, findings=job.findings)
+                           job.options.proof, job.chrome, edition, logo=logo, findings=job.findings,
+                           notices=True, follows=job.follows)
     faces = subset_faces(project, job.families, drawn_chars(draft, facts), None, job.font_cache)
     css = page_css(project, job.lang, project.source_language,
                    face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), paper, "print",
@@ -122,7 +121,7 @@ def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = F
         else:
             html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
                                           links, job.options.proof, job.chrome, edition, logo=logo,
-                                          findings=job.findings)
+                                          findings=job.findings, notices=True, follows=job.follows)
         if printed is not None:
             printed.append(html)
         return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, job.font_cache],

@@ -31,7 +31,7 @@ STEP_PT = 1.0
 
 
 def share_path(job: Job) -> Path:
-    """Where a job's share image goes: build/<slug>/<lang>/<slug>-<lang>-share.png."""
+    """Where a job's share image goes: build/site/<slug>/<lang>/<slug>-<lang>-share.png."""
     return job.out_dir / f"{job.guide.slug}-{job.lang}-share.png"
 
 

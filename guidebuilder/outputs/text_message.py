@@ -32,7 +32,7 @@ def sms_segments(text: str) -> tuple[int, str]:
 
 
 def text_path(job: Job) -> Path:
-    """Where a job's text message goes: build/<slug>/<lang>/<slug>-<lang>.txt."""
+    """Where a job's text message goes: build/site/<slug>/<lang>/<slug>-<lang>.txt."""
     return job.out_dir / f"{job.guide.slug}-{job.lang}.txt"
 
 

@@ -20,7 +20,7 @@ STEP_PT = 0.25
 
 
 def card_path(job: Job) -> Path:
-    """Where a job's wallet card goes: build/<slug>/<lang>/<slug>-<lang>-card.pdf."""
+    """Where a job's wallet card goes: build/site/<slug>/<lang>/<slug>-<lang>-card.pdf."""
     return job.out_dir / f"{job.guide.slug}-{job.lang}-card.pdf"
 
 

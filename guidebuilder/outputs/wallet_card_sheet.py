@@ -26,7 +26,7 @@ MARK_WIDTH = 0.5
 
 
 def sheet_path(job: Job) -> Path:
-    """Where a job's card sheet goes: build/<slug>/<lang>/<slug>-<lang>-card-sheet.pdf."""
+    """Where a job's card sheet goes: build/site/<slug>/<lang>/<slug>-<lang>-card-sheet.pdf."""
     return job.out_dir / f"{job.guide.slug}-{job.lang}-card-sheet.pdf"
 
 

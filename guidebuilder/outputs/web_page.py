@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import Job, Made
@@ -30,7 +31,8 @@ class WebPage:
         pdf_bytes = pdf.output.bytes if pdf else (pdf_file.stat().st_size if pdf_file.is_file() else None)
         links = PageLinks(job.language_menu(), pdf_file.name if pdf_bytes else None, pdf_bytes, _downloads(job, made))
         draft, renderer = render_page(guide, job.translation, facts, job.source_facts, "web", "", links,
-                                      job.options.proof, job.chrome, findings=job.findings)
+                                      job.options.proof, job.chrome, findings=job.findings,
+                                      notices=True, follows=job.follows)
         families = job.families
         # Without fallback blocks the page draws in its own stack only (see subset_faces).
         faces = subset_faces(project, families, drawn_chars(draft, facts), "woff2", job.font_cache,
@@ -41,13 +43,15 @@ class WebPage:
         css = page_css(project, job.lang, project.source_language, face_css(web_faces) + picker_css, job.paper,
                        "web")
         html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "web", css, links,
-                                      job.options.proof, job.chrome, findings=job.findings)
+                                      job.options.proof, job.chrome, findings=job.findings,
+                                      notices=True, follows=job.follows)
         page = job.out_dir / "index.html"
         data = html.encode("utf-8")
         files = [(page, data)]
         files += [(job.out_dir / "fonts" / path.name, path.read_bytes()) for _font, path in faces]
         files += [(job.out_dir / asset, (guide.abs_dir / asset).read_bytes()) for asset in _assets(job)]
-        return Made(job.output(self.name, page, data), files, owns=[job.out_dir / "fonts"])
+        output = replace(job.output(self.name, page, data), files=tuple(job.rel(path) for path, _data in files[1:]))
+        return Made(output, files, owns=[job.out_dir / "fonts"])
 
 
 def _downloads(job: Job, made: dict[str, Made]) -> list[Download]:
