@@ -341,6 +341,30 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         raise typer.Exit(1)
 
 
+@app.command("screenshots")
+def screenshots_cmd(lang: str = typer.Option(..., "--lang", "-l", help="The language whose pages to photograph."),
+                    project: Path = ProjectOpt, guide: list[str] | None = GuideOpt,
+                    out_dir: Path = typer.Option(Path("build"), "--out", "-o",
+                                                 help="Build folder; pictures go to .guidebuilder/screenshots/ in it.")
+                    ) -> None:
+    """A PNG of every block of each guide's web page in one language, with a JSON index (Weblate screenshots)."""
+    from .screenshots import take_screenshots
+
+    try:
+        proj = load_project(project)
+        if lang not in proj.all_languages():
+            raise GuideError(f"language '{lang}' is not configured in guidebuilder.toml; "
+                             f"add it with 'guidebuilder init {lang}'")
+        out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
+        for slug in _slugs(proj, guide):
+            folder, taken, missing = take_screenshots(proj, slug, lang, out_path)
+            note = f" ({len(missing)} block(s) not shown on the page)" if missing else ""
+            typer.echo(f"{proj.rel(folder) if folder.is_relative_to(proj.root.resolve()) else folder}: "
+                       f"{len(taken)} screenshot(s){note}")
+    except GuideError as exc:
+        _fail(exc)
+
+
 @app.command("pseudo")
 def pseudo_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt,
                out_dir: Path = typer.Option(Path("build/pseudo"), "--out", "-o", help="Output folder."),

@@ -21,6 +21,7 @@ from babel.units import format_unit
 from markupsafe import Markup, escape
 
 from . import __version__
+from .anchors import Anchors, colliding_texts
 from .chrome import Chrome, default_chrome
 from .inline import MarkupError, Node, parse
 from .locales import LocaleFacts
@@ -99,9 +100,20 @@ class BodyRenderer:
         self.typeset_source = Typesetter(source_facts, target)
         self.toc: list[TocEntry] = []
         self.fallbacks: list[Resolved] = []
-        self._heading_count = 0
+        self.colliding = colliding_texts(guide.messages())
+        self.anchors = Anchors()
         levels = [b.attrs["level"] for b in _walk(guide.blocks) if b.kind == "heading"]
         self.top_level = min(levels, default=1)  # the guide's shallowest heading becomes <h2>
+
+    def block_anchor(self, message: Message) -> str:
+        """The next anchor of a message's block (anchors.py), counted on every page so repeats number alike."""
+        context = message.role.context if message.text in self.colliding else None
+        return self.anchors.next(context, message.text)
+
+    def block_id(self, message: Message) -> Markup:
+        """' id="t-…"' for a message's block on the web page (the print page needs ids on headings only)."""
+        anchor = self.block_anchor(message)
+        return Markup(' id="{}"').format(anchor) if self.target == "web" else Markup("")
 
     # -- inline -------------------------------------------------------------
     def resolve(self, message: Message, link_phones: bool = True) -> tuple[Markup, Markup]:
@@ -170,15 +182,15 @@ class BodyRenderer:
         if kind == "heading":
             depth = block.attrs["level"] - self.top_level + 1  # 1 for the guide's top headings
             level = min(depth + 1, 6)  # the guide title is the page's h1
-            self._heading_count += 1
-            anchor = f"s{self._heading_count}"
+            anchor = self.block_anchor(_message(block))
             html, attrs = self.resolve(_message(block), link_phones=False)  # the contents link to headings
             if depth <= 2:
                 self.toc.append(TocEntry(anchor, depth, html, attrs))
             return Markup('<h{0} id="{1}"{2}>{3}</h{0}>').format(level, anchor, attrs, html)
         if kind == "paragraph":
+            ident = self.block_id(_message(block))
             html, attrs = self.resolve(_message(block))
-            return Markup("<p{}>{}</p>").format(attrs, html)
+            return Markup("<p{}{}>{}</p>").format(ident, attrs, html)
         if kind == "list":
             tag = "ol" if block.attrs["ordered"] else "ul"
             start = block.attrs.get("start", 1)
@@ -186,25 +198,28 @@ class BodyRenderer:
             items = Markup("\n").join(self.block(item) for item in block.children)
             return Markup("<{0}{1}>\n{2}\n</{0}>").format(tag, start_attr, items)
         if kind == "item":
+            ident = self.block_id(block.message) if block.message else Markup("")
             html, attrs = self.resolve(block.message) if block.message else (Markup(""), Markup(""))
             nested = self.blocks(block.children)
-            return Markup("<li{}>{}{}</li>").format(attrs, html, Markup("\n") + nested if nested else "")
+            return Markup("<li{}{}>{}{}</li>").format(ident, attrs, html, Markup("\n") + nested if nested else "")
         if kind == "table":
             return self.table(block)
         if kind == "callout":
             title = Markup("")
             if block.message:
+                ident = self.block_id(block.message)
                 html, attrs = self.resolve(block.message)
-                title = Markup('<p class="callout-title"{}>{}</p>\n').format(attrs, html)
+                title = Markup('<p class="callout-title"{}{}>{}</p>\n').format(ident, attrs, html)
             return Markup('<aside class="callout" role="note">\n{}{}\n</aside>').format(
                 title, self.blocks(block.children))
         if kind == "image":
             message = _message(block)
+            ident = self.block_id(message)
             _html, attrs = self.resolve(message)  # records fallback and proof state
             resolved = self.translation.resolve(message)
             alt = unicodedata.normalize("NFC", parse_plain(resolved.text if resolved.translated else message.text))
             src = localized_asset(self.guide.abs_dir, block.attrs["src"], self.translation.lang)
-            return Markup('<figure class="image"><img src="{}" alt="{}"{}></figure>').format(src, alt, attrs)
+            return Markup('<figure class="image"{}><img src="{}" alt="{}"{}></figure>').format(ident, src, alt, attrs)
         if kind == "rule":
             return Markup("<hr>")
         if kind == "code":
@@ -215,12 +230,13 @@ class BodyRenderer:
         aligns = block.attrs["aligns"]
 
         def cell(tag: str, message: Message | None, index: int) -> Markup:
+            ident = self.block_id(message) if message is not None else Markup("")
             html, attrs = self.resolve(message) if message is not None else (Markup(""), Markup(""))
             align = aligns[index] if index < len(aligns) else ""
             css = {"left": "start", "right": "end", "center": "center"}.get(align, "")
             style = Markup(' class="align-{}"').format(css) if css else Markup("")
             scope = Markup(' scope="col"') if tag == "th" else Markup("")
-            return Markup("<{0}{1}{2}{3}>{4}</{0}>").format(tag, scope, style, attrs, html)
+            return Markup("<{0}{1}{2}{3}{4}>{5}</{0}>").format(tag, ident, scope, style, attrs, html)
 
         head = Markup("").join(cell("th", m, i) for i, m in enumerate(block.attrs["header"]))
         rows = Markup("\n").join(
@@ -298,6 +314,7 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
     lang = translation.lang
     chrome = chrome or default_chrome(lang)
     renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof)
+    meta_id = {key: renderer.block_id(message) for key, message in guide.meta_messages.items()}  # document order
     meta = {key: renderer.message_html(message) for key, message in guide.meta_messages.items()}
     plain = {key: unicodedata.normalize("NFC", parse_plain(translation.resolve(message).text))
              for key, message in guide.meta_messages.items()}
@@ -310,7 +327,7 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
     template = jinja_env().get_template("page.html.j2")
     html = template.render(
         target=target, lang_tag=facts.bcp47, dir=facts.direction, facts=facts, css=Markup(css),
-        meta=meta, plain=plain, body=body, toc=renderer.toc, footnotes=footnotes,
+        meta=meta, meta_id=meta_id, plain=plain, body=body, toc=renderer.toc, footnotes=footnotes,
         version=__version__, guide_version=guide.meta.get("version"),
         date_text=format_guide_date(date, facts) if isinstance(date, dt.date) else None,
         date_iso=date.isoformat() if isinstance(date, dt.date) else None,
