@@ -17,6 +17,7 @@ import polib
 from .glossary import COMMENT_PREFIX as GLOSSARY_PREFIX
 
 PREVIEW_PREFIX = "Preview: "
+OURS = (PREVIEW_PREFIX.strip(), GLOSSARY_PREFIX.strip())  # how the lines annotate writes start, even wrapped
 
 
 def colliding_texts(messages: Iterable[object]) -> set[str]:
@@ -62,8 +63,10 @@ def annotate(catalog: polib.POFile, site_url: str | None, slug: str, lang: str,
     for entry in catalog:
         if entry.obsolete:
             continue
-        kept = [line for line in (entry.comment or "").split("\n")
-                if line and not line.startswith((PREVIEW_PREFIX, GLOSSARY_PREFIX))]
+        lines = (entry.comment or "").split("\n")
+        # Ours come last; msgcat may have wrapped them, so everything from the first one on goes.
+        ours = next((i for i, line in enumerate(lines) if line.startswith(OURS)), len(lines))
+        kept = [line for line in lines[:ours] if line]
         url = block_url(site_url, slug, lang, entry.msgctxt, entry.msgid)
         if url is not None:
             kept.append(PREVIEW_PREFIX + url)

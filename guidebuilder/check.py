@@ -61,7 +61,7 @@ class CatalogChecker:
         self.facts = facts_for(lang, project)
         self.selection = selection
         glossary = None
-        if domain == "guide" and selection.wants("glossary"):
+        if domain == "guide":  # same-as-source reads it too
             glossary = load_glossary(project.root, project.rel(glossary_path(project.root, lang)), lang)
         self.context = CheckContext(lang, self.facts, MappingProxyType(dict(url_map or {})), domain,
                                     plural_forms(lang), glossary)

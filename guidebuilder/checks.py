@@ -344,9 +344,10 @@ def check_number(source: str, target: str, context: CheckContext) -> list[str]:
 
 @register("same-as-source", "language", "warning")
 def check_same_as_source(source: str, target: str, context: CheckContext) -> list[str]:
-    """A translation identical to a source that has words."""
+    """A translation identical to a source that has words (not a name the glossary keeps as in the source)."""
     src_text = _plain(source)
-    if _plain(target) == src_text and WORD.search(_strip_contacts(src_text)):
+    kept = context.glossary is not None and any(t.keep and t.term == src_text.strip() for t in context.glossary.terms)
+    if _plain(target) == src_text and WORD.search(_strip_contacts(src_text)) and not kept:
         return ["translation is identical to the source text"]
     return []
 

@@ -227,17 +227,18 @@ def problems(glossary: Glossary, source: str, target: str) -> list[str]:
     approved_here = [t.translation for t in found]
     messages = []
     for term in found:
-        if term.keep:
-            if not has_translation(term.term, target, exact=True):
-                messages.append(f"'{term.term}' is missing; the glossary keeps it as in the source (do not "
-                                f"translate): copy it exactly ({glossary.where(term)})")
-            continue
         used = [f for f in term.forbidden if has_translation(f, target)
                 and not any(has_translation(f, a) for a in approved_here)]  # another term's approved word
         for word in used:
             messages.append(f"'{word}' is a forbidden translation of '{term.term}'; use '{term.translation}' "
                             f"({glossary.where(term)})")
-        if not used and not has_translation(term.translation, target):
+        if used:
+            continue
+        if term.keep:
+            if not has_translation(term.term, target, exact=True):
+                messages.append(f"'{term.term}' is missing; the glossary keeps it as in the source (do not "
+                                f"translate): copy it exactly ({glossary.where(term)})")
+        elif not has_translation(term.translation, target):
             messages.append(f"'{term.term}' is in the source but not its glossary translation "
                             f"'{term.translation}'; use it ({glossary.where(term)})")
     return messages
