@@ -229,6 +229,29 @@ def tm_import_cmd(file: Path = typer.Argument(..., help="A TMX file."), project:
     typer.echo(f"{rel}: listed under [memory] tmx; run 'guidebuilder update' to fill catalogs from it")
 
 
+glossary_app = typer.Typer(no_args_is_help=True, help="Glossaries: glossary/<lang>.csv, the terms check enforces.")
+app.add_typer(glossary_app, name="glossary")
+
+
+@glossary_app.command("import")
+def glossary_import_cmd(file: Path = typer.Argument(..., help="A TBX file (TBX 2008 or TBX v3)."),
+                        lang: str = typer.Option(..., "--lang", "-l", help="The language whose terms to import."),
+                        project: Path = ProjectOpt) -> None:
+    """Add a TBX termbase's terms for one language to glossary/<lang>.csv."""
+    from .termbase import import_tbx
+
+    try:
+        proj = load_project(project)
+        if lang not in proj.languages:
+            raise GuideError(f"language '{lang}' is not configured in guidebuilder.toml; "
+                             f"add it with 'guidebuilder init {lang}'")
+        done = import_tbx(proj.root, proj.rel, file, proj.source_language, lang)
+    except GuideError as exc:
+        _fail(exc)
+    typer.echo(f"{done.path}: {done.added} term(s) added, {done.updated} updated"
+               + (f", {done.skipped} concept(s) without a {lang} or source term skipped" if done.skipped else ""))
+
+
 fonts_app = typer.Typer(no_args_is_help=True, help="The project's fonts: add font files, see which scripts they cover.")
 app.add_typer(fonts_app, name="fonts")
 

@@ -72,7 +72,8 @@ def glossary_path(root: Path, lang: str) -> Path:
     return root / "glossary" / f"{lang}.csv"
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Text as terms compare: NFC, case folded."""
     return unicodedata.normalize("NFC", text).casefold()
 
 
@@ -87,7 +88,8 @@ def parse_glossary(data: bytes, rel: str, lang: str) -> Glossary:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _error(rel, data[: exc.start].count(b"\n") + 1, "not valid UTF-8; save the glossary as UTF-8 CSV") from exc
+        raise _error(rel, data[: exc.start].count(b"\n") + 1,
+                     "not valid UTF-8; save the glossary as UTF-8 CSV") from exc
     if "\x00" in text:
         raise _error(rel, text[: text.index("\x00")].count("\n") + 1,
                      "contains a NUL byte; save the glossary as UTF-8 CSV text")
@@ -118,10 +120,10 @@ def parse_glossary(data: bytes, rel: str, lang: str) -> Glossary:
             if "\n" in term or "\n" in translation:
                 raise _error(rel, line, f"'{term.splitlines()[0]}' spans lines; keep each cell on one line")
             forbidden = tuple(dict.fromkeys(f.strip() for f in forbidden_cell.split("|") if f.strip()))
-            if any(_fold(f) == _fold(translation) for f in forbidden):
+            if any(fold(f) == fold(translation) for f in forbidden):
                 raise _error(rel, line, f"'{translation}' is both the approved and a forbidden translation of "
                                         f"'{term}'; remove it from the forbidden column")
-            key = _fold(term)
+            key = fold(term)
             if key in seen:
                 raise _error(rel, line, f"'{term}' is already on line {seen[key]}; keep one row per term")
             seen[key] = line
@@ -169,9 +171,9 @@ def _word_pattern(word: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _source_pattern(term: str) -> re.Pattern[str]:
-    words = _fold(term).split()
+    words = fold(term).split()
     if UNSPACED.search(term):
-        return re.compile(re.escape(_fold(term)))
+        return re.compile(re.escape(fold(term)))
     # Inflections on the last word only: "victim advocates", not "victims advocate".
     body = r"[\s\-]+".join([re.escape(w) for w in words[:-1]] + [_word_pattern(words[-1])])
     return re.compile(rf"(?<![^\W_]){body}(?:['’]s)?(?![^\W_])")
@@ -179,7 +181,7 @@ def _source_pattern(term: str) -> re.Pattern[str]:
 
 def source_spans(term: str, text: str) -> list[tuple[int, int]]:
     """Where a source term (or an inflection of its last word) stands in text, case-insensitively."""
-    return [m.span() for m in _source_pattern(term).finditer(_fold(text))]
+    return [m.span() for m in _source_pattern(term).finditer(fold(text))]
 
 
 def has_translation(translation: str, text: str, exact: bool = False) -> bool:
@@ -190,7 +192,7 @@ def has_translation(translation: str, text: str, exact: bool = False) -> bool:
     """
     if exact:
         return unicodedata.normalize("NFC", translation) in unicodedata.normalize("NFC", text)
-    return _fold(translation) in _fold(text)
+    return fold(translation) in fold(text)
 
 
 def plain(text: str) -> str:

@@ -202,3 +202,54 @@ def test_anchors_stay_when_an_unrelated_paragraph_is_inserted(project):
     assert len(before) >= 20
     assert {k: v for k, v in after.items() if k in before} == before
     assert [v for k, v in after.items() if k not in before] == ["A new paragraph written later."]
+
+
+# -- TBX import -----------------------------------------------------------------------------------
+
+TBX = """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX" xml:lang="en">
+  <text>
+    <body>
+      <termEntry id="c1">
+        <descrip type="definition">A stage of a procedure</descrip>
+        <langSet xml:lang="en-US"><tig><term>step</term></tig></langSet>
+        <langSet xml:lang="bn">
+          <tig><term>ধাপ</term><termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>
+          <tig><term>পদক্ষেপ</term><termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>
+        </langSet>
+      </termEntry>
+      <termEntry id="c2">
+        <langSet xml:lang="en"><tig><term>Test Organization</term></tig></langSet>
+        <langSet xml:lang="bn"><tig><term>Test Organization</term></tig></langSet>
+      </termEntry>
+      <termEntry id="c3">
+        <langSet xml:lang="en"><tig><term>hotline</term></tig></langSet>
+        <langSet xml:lang="ur"><tig><term>ہاٹ لائن</term></tig></langSet>
+      </termEntry>
+    </body>
+  </text>
+</martif>
+"""
+
+
+def test_tbx_import_writes_the_glossary_rows(project, cli):
+    (project / "terms.tbx").write_text(TBX, encoding="utf-8")
+    done = cli("glossary", "import", "terms.tbx", "--lang", "bn", cwd=project)
+    assert done.code == 0, done.stderr
+    assert done.stdout.strip() == ("glossary/bn.csv: 2 term(s) added, 0 updated, 1 concept(s) without a bn or "
+                                   "source term skipped")
+    assert (project / "glossary" / "bn.csv").read_text(encoding="utf-8") == (
+        "term,translation,forbidden,note\n"
+        "step,ধাপ,পদক্ষেপ,A stage of a procedure\n"
+        "Test Organization,Test Organization,,\n")
+    again = cli("glossary", "import", "terms.tbx", "--lang", "bn", cwd=project)
+    assert again.stdout.startswith("glossary/bn.csv: 0 term(s) added, 0 updated")
+
+
+def test_tbx_that_is_not_xml_is_one_line_error(project, cli):
+    (project / "terms.tbx").write_text(TBX.replace("</termEntry>", "", 1), encoding="utf-8")
+    done = cli("glossary", "import", "terms.tbx", "--lang", "bn", cwd=project)
+    assert done.code == 1
+    assert done.stderr.strip() == ("error: terms.tbx:21: not well-formed XML (mismatched tag) at column 7; "
+                                   "fix the file or export it again")
+    assert not (project / "glossary").exists()
