@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import polib
 
+from .anchors import PREVIEW_PREFIX, block_url, colliding_texts
 from .catalogs import DATE_FORMAT, atomic_write, format_catalog, new_template
 from .config import Project
-from .anchors import PREVIEW_PREFIX, block_url, colliding_texts
 from .source import Guide, read_guide
 
 

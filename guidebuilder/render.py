@@ -89,7 +89,7 @@ class BodyRenderer:
     """Blocks to HTML for one language and target."""
 
     def __init__(self, guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts,
-                 target: str, proof: bool = False):
+                 target: str, proof: bool = False, block_ids: bool = False):
         self.guide = guide
         self.translation = translation
         self.facts = facts
@@ -102,6 +102,8 @@ class BodyRenderer:
         self.fallbacks: list[Resolved] = []
         self.colliding = colliding_texts(guide.messages())
         self.anchors = Anchors()
+        self.block_ids = block_ids  # every block gets its stable anchor as id (else headings are numbered)
+        self._heading_count = 0
         levels = [b.attrs["level"] for b in _walk(guide.blocks) if b.kind == "heading"]
         self.top_level = min(levels, default=1)  # the guide's shallowest heading becomes <h2>
 
@@ -111,9 +113,9 @@ class BodyRenderer:
         return self.anchors.next(context, message.text)
 
     def block_id(self, message: Message) -> Markup:
-        """' id="t-…"' for a message's block on the web page (the print page needs ids on headings only)."""
+        """' id="t-…"' for a message's block when the page carries block ids."""
         anchor = self.block_anchor(message)
-        return Markup(' id="{}"').format(anchor) if self.target == "web" else Markup("")
+        return Markup(' id="{}"').format(anchor) if self.block_ids else Markup("")
 
     # -- inline -------------------------------------------------------------
     def resolve(self, message: Message, link_phones: bool = True) -> tuple[Markup, Markup]:
@@ -183,6 +185,9 @@ class BodyRenderer:
             depth = block.attrs["level"] - self.top_level + 1  # 1 for the guide's top headings
             level = min(depth + 1, 6)  # the guide title is the page's h1
             anchor = self.block_anchor(_message(block))
+            self._heading_count += 1
+            if not self.block_ids:  # a page without block ids keeps its short heading ids (page weight)
+                anchor = f"s{self._heading_count}"
             html, attrs = self.resolve(_message(block), link_phones=False)  # the contents link to headings
             if depth <= 2:
                 self.toc.append(TocEntry(anchor, depth, html, attrs))
@@ -305,15 +310,16 @@ class Edition:
 def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts, target: str,
                 css: str, links: PageLinks, proof: bool = False, chrome: Chrome | None = None,
                 edition: Edition | None = None, card: bool = False,
-                logo: str | None = None) -> tuple[str, BodyRenderer]:
+                logo: str | None = None, block_ids: bool = False) -> tuple[str, BodyRenderer]:
     """The full HTML document of a guide in one language; chrome gives the interface text (default: the package's).
 
     edition adds the QR code and edition stamp (the print colophon, or a card's top);
-    card marks the page as a wallet card's face; logo (a data: URI) heads the cover, or a card's stamp.
+    card marks the page as a wallet card's face; logo (a data: URI) heads the cover, or a card's stamp;
+    block_ids puts each block's stable anchor (anchors.py) on it as its id.
     """
     lang = translation.lang
     chrome = chrome or default_chrome(lang)
-    renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof)
+    renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof, block_ids)
     meta_id = {key: renderer.block_id(message) for key, message in guide.meta_messages.items()}  # document order
     meta = {key: renderer.message_html(message) for key, message in guide.meta_messages.items()}
     plain = {key: unicodedata.normalize("NFC", parse_plain(translation.resolve(message).text))

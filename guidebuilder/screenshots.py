@@ -24,7 +24,7 @@ from .errors import RenderError
 from .source import read_guide
 from .state import STATE_DIR, BuildOptions
 
-VIEWPORT = {"width": 800, "height": 1000}  # about a tablet's width: blocks wrap as most readers see them
+VIEWPORT_WIDTH, VIEWPORT_HEIGHT = 800, 1000  # about a tablet's width: blocks wrap as most readers see them
 INDEX = "screenshots.json"
 
 
@@ -79,7 +79,7 @@ def chromium_path() -> str:
 
 
 def take_screenshots(project: Project, slug: str, lang: str, out_dir: Path) -> tuple[Path, list[Shot], list[Shot]]:
-    """Photograph each block of the guide's web page in lang; returns the folder, the shots taken and those not shown."""
+    """Photograph each block of the guide's web page in lang; the folder, the shots taken, those not shown."""
     from .build import build
     from .serve import start_server
 
@@ -96,7 +96,7 @@ def take_screenshots(project: Project, slug: str, lang: str, out_dir: Path) -> t
     with tempfile.TemporaryDirectory(prefix="guidebuilder-shots-") as tmp:
         site = Path(tmp)
         report = build(project, [slug], BuildOptions(out_dir=site, guides=[slug], langs=[lang], formats=("html",),
-                                                     only_formats=True, jobs=1))
+                                                     only_formats=True, jobs=1, block_ids=True))
         result = next((r for r in report.results if r.slug == slug and r.lang == lang), None)
         if result is None or result.output("html") is None:
             why = f" ({result.reason})" if result is not None and result.reason else ""
@@ -108,12 +108,13 @@ def take_screenshots(project: Project, slug: str, lang: str, out_dir: Path) -> t
             with sync_playwright() as playwright:
                 # The build points FONTCONFIG_FILE at a configuration without font folders (for
                 # WeasyPrint); Chromium given that paints no text at all, so it gets the machine's.
-                env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
+                env: dict[str, str | float | bool] = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
                 browser = playwright.chromium.launch(executable_path=executable, env=env, args=[
                     "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--font-render-hinting=none"])
                 try:
-                    page = browser.new_page(viewport=VIEWPORT, device_scale_factor=1)
+                    page = browser.new_page(viewport={"width": VIEWPORT_WIDTH, "height": VIEWPORT_HEIGHT},
+                                            device_scale_factor=1)
                     page.goto(f"http://127.0.0.1:{server.server_address[1]}/{slug}/{lang}/", wait_until="load")
                     page.evaluate("document.fonts.ready")
                     for shot in shots:

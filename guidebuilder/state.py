@@ -33,6 +33,7 @@ class BuildOptions:
     include_fuzzy: bool = False
     proof: bool = False
     paper: str | None = None
+    block_ids: bool = False  # every block of the web page gets its anchor as id (screenshots build with it)
 
 
 def harfbuzz_subset_warning() -> str | None:
@@ -57,7 +58,8 @@ def whole_key(project: Project, slugs: list[str], langs: list[str], options: Bui
     """Checksum of every input of a whole build and its settings."""
     return site_key(project, slugs, [slugs, langs, sorted(options.formats), options.include_fuzzy, options.proof,
                                      options.paper or project.paper, str(project.locales_dir),
-                                     *(["only formats"] if options.only_formats else [])])
+                                     *(["only formats"] if options.only_formats else []),
+                                     *(["block ids"] if options.block_ids else [])])
 
 
 def unchanged_report(project: Project, slugs: list[str], options: BuildOptions) -> BuildReport | None:

@@ -8,7 +8,6 @@ from functools import partial
 import polib
 
 from .anchors import annotate
-
 from .catalogs import atomic_write, format_catalog, merge, plural_forms, read_catalog
 from .config import Project
 from .errors import CatalogError, ConfigError

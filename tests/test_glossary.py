@@ -188,7 +188,7 @@ def _ids(project: Path) -> dict[str, str]:
     from guidebuilder.locales import facts_for
 
     html, _ = render_page(guide, load_translation(proj, "fixture", "en"), facts_for("en", proj), facts_for("en", proj),
-                          "web", "", PageLinks([]))
+                          "web", "", PageLinks([]), block_ids=True)
     return dict(re.findall(r'<[a-z0-9]+[^>]* id="(t-[0-9a-f]{10}(?:-\d+)?)"[^>]*>([^<]*)', html))
 
 

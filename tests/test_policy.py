@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from pathlib import Path
 
@@ -36,10 +35,10 @@ def test_fuzzy_is_published_only_when_asked(project, cli, tmp_path):
     _mark(project, fuzzy="Second step")
     out = tmp_path / "out"
     assert cli("build-guides", "--out", str(out), "--quiet", "--lang", "bn", cwd=project).code == 0
-    html = re.sub(r' id="t-[0-9a-f]+"', "", (out / "fixture/bn/index.html").read_text())  # block anchors aside
+    html = (out / "fixture/bn/index.html").read_text()
     assert '<li lang="en" dir="ltr">Second step</li>' in html and "দ্বিতীয় ধাপ" not in html
     assert cli("build-guides", "--out", str(out), "--quiet", "--lang", "bn", "--include-fuzzy", cwd=project).code == 0
-    assert re.search(r'<li id="t-[0-9a-f]+">দ্বিতীয় ধাপ</li>', (out / "fixture/bn/index.html").read_text())
+    assert "<li>দ্বিতীয় ধাপ</li>" in (out / "fixture/bn/index.html").read_text()
 
 
 def test_low_coverage_is_skipped_with_reason(project, cli, tmp_path):

@@ -29,8 +29,10 @@ class WebPage:
         pdf_file = pdf_path(job)
         pdf_bytes = pdf.output.bytes if pdf else (pdf_file.stat().st_size if pdf_file.is_file() else None)
         links = PageLinks(job.language_menu(), pdf_file.name if pdf_bytes else None, pdf_bytes, _downloads(job, made))
+        # Block ids for the catalogs' preview links (site_url) and for screenshots.
+        block_ids = bool(project.site_url) or job.options.block_ids
         draft, renderer = render_page(guide, job.translation, facts, job.source_facts, "web", "", links,
-                                      job.options.proof, job.chrome)
+                                      job.options.proof, job.chrome, block_ids=block_ids)
         families = job.families
         # Without fallback blocks the page draws in its own stack only (see subset_faces).
         faces = subset_faces(project, families, drawn_chars(draft, facts), "woff2", job.font_cache,
@@ -41,7 +43,7 @@ class WebPage:
         css = page_css(project, job.lang, project.source_language, face_css(web_faces) + picker_css, job.paper,
                        "web")
         html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "web", css, links,
-                                      job.options.proof, job.chrome)
+                                      job.options.proof, job.chrome, block_ids=block_ids)
         page = job.out_dir / "index.html"
         data = html.encode("utf-8")
         files = [(page, data)]
