@@ -86,7 +86,7 @@ def take_screenshots(project: Project, slug: str, lang: str, out_dir: Path) -> t
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
-        raise RenderError("screenshots need Playwright; install it (pip install playwright), "
+        raise RenderError("screenshots need Playwright; install it (pip install guidebuilder[screenshots]), "
                           "no browser download needed: Debian's chromium is used") from exc
     executable = chromium_path()
     shots = plan_shots(project, slug)
