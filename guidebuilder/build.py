@@ -125,7 +125,8 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
         menu = list(published(decisions))
         extra = () if options.only_formats else tuple(k for k in guide.formats if k not in options.formats)
         settings = [menu, sorted(options.formats + extra), options.include_fuzzy, options.proof,
-                    options.paper or project.paper, *(["marks"] if options.marks else [])]
+                    options.paper or project.paper, *(["marks"] if options.marks else []),
+                    *(["block ids"] if options.block_ids else [])]
         if extra:  # what the extra kinds print or link to
             settings += [project.site_url, project.card_size, project.card_back]
         keys = {lang: job_key(project, slug, lang, [*settings, follows.get(lang)]) for lang in langs if lang in menu}

@@ -27,6 +27,7 @@ from .checks import (
 from .config import Project
 from .errors import CatalogError
 from .fonts import FontFile, cmap, facts_families, fonts_for, load_manifest
+from .glossary import glossary_path, load_glossary
 from .glyphs import generated_text, missing_glyphs
 from .locales import SCRIPT_LETTERS, facts_for
 
@@ -59,8 +60,11 @@ class CatalogChecker:
         self.lang = lang
         self.facts = facts_for(lang, project)
         self.selection = selection
+        glossary = None
+        if domain == "guide":  # same-as-source reads it too
+            glossary = load_glossary(project.root, project.rel(glossary_path(project.root, lang)), lang)
         self.context = CheckContext(lang, self.facts, MappingProxyType(dict(url_map or {})), domain,
-                                    plural_forms(lang))
+                                    plural_forms(lang), glossary)
         self.checks = message_checks(domain, selection)
         manifest = load_manifest(project)
         families = facts_families(self.facts, facts_for(project.source_language, project))

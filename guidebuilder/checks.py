@@ -28,6 +28,8 @@ import icu
 from .chrome import placeholder_problems
 from .config import CHROME_DOMAIN
 from .errors import ConfigError
+from .glossary import Glossary
+from .glossary import problems as glossary_problems
 from .inline import MarkupError, parse, plain_text, signature
 from .locales import LocaleFacts
 from .plurals import PluralFormulaError, first_difference, parse_plural_forms
@@ -58,6 +60,7 @@ class CheckContext:
     url_map: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     domain: str = "guide"  # a guide's slug class: "guide", or the page chrome's domain
     plural_forms: str = ""  # the Plural-Forms header CLDR gives the locale
+    glossary: Glossary | None = None  # glossary/<lang>.csv, when the project has one
 
 
 # A message check is (source, target, context) -> messages; a header check (metadata, context) -> messages.
@@ -341,9 +344,10 @@ def check_number(source: str, target: str, context: CheckContext) -> list[str]:
 
 @register("same-as-source", "language", "warning")
 def check_same_as_source(source: str, target: str, context: CheckContext) -> list[str]:
-    """A translation identical to a source that has words."""
+    """A translation identical to a source that has words (not a name the glossary keeps as in the source)."""
     src_text = _plain(source)
-    if _plain(target) == src_text and WORD.search(_strip_contacts(src_text)):
+    kept = context.glossary is not None and any(t.keep and t.term == src_text.strip() for t in context.glossary.terms)
+    if _plain(target) == src_text and WORD.search(_strip_contacts(src_text)) and not kept:
         return ["translation is identical to the source text"]
     return []
 
@@ -420,6 +424,14 @@ def check_newlines(source: str, target: str, context: CheckContext) -> list[str]
 def check_tabs(source: str, target: str, context: CheckContext) -> list[str]:
     """Tab characters more or fewer than in the source."""
     return _count_problem(source, target, "\t", "tab(s)")
+
+
+@register("glossary", "terminology", "warning", domains=("guide",))
+def check_glossary(source: str, target: str, context: CheckContext) -> list[str]:
+    """Glossary terms: the approved translation used, no forbidden one, do-not-translate names kept."""
+    if context.glossary is None:
+        return []
+    return glossary_problems(context.glossary, _plain(source), _plain(target))
 
 
 # -- header check ---------------------------------------------------------------------------

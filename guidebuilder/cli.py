@@ -291,6 +291,29 @@ def tm_import_cmd(file: Path = typer.Argument(..., help="A TMX file."), project:
     typer.echo(f"{rel}: listed under [memory] tmx; run 'guidebuilder update' to fill catalogs from it")
 
 
+glossary_app = typer.Typer(no_args_is_help=True, help="Glossaries: glossary/<lang>.csv, the terms check enforces.")
+app.add_typer(glossary_app, name="glossary")
+
+
+@glossary_app.command("import")
+def glossary_import_cmd(file: Path = typer.Argument(..., help="A TBX file (TBX 2008 or TBX v3)."),
+                        lang: str = typer.Option(..., "--lang", "-l", help="The language whose terms to import."),
+                        project: Path = ProjectOpt) -> None:
+    """Add a TBX termbase's terms for one language to glossary/<lang>.csv."""
+    from .termbase import import_tbx
+
+    try:
+        proj = load_project(project)
+        if lang not in proj.languages:
+            raise GuideError(f"language '{lang}' is not configured in guidebuilder.toml; "
+                             f"add it with 'guidebuilder init {lang}'")
+        done = import_tbx(proj.root, proj.rel, file, proj.source_language, lang)
+    except GuideError as exc:
+        _fail(exc)
+    typer.echo(f"{done.path}: {done.added} term(s) added, {done.updated} updated"
+               + (f", {done.skipped} concept(s) without a {lang} or source term skipped" if done.skipped else ""))
+
+
 fonts_app = typer.Typer(no_args_is_help=True, help="The project's fonts: add font files, see which scripts they cover.")
 app.add_typer(fonts_app, name="fonts")
 
@@ -434,6 +457,30 @@ def status_cmd(project: Path = ProjectOpt,
     except GuideError as exc:
         _fail(exc)
     typer.echo(f"status page: {page}")
+
+
+@app.command("screenshots")
+def screenshots_cmd(lang: str = typer.Option(..., "--lang", "-l", help="The language whose pages to photograph."),
+                    project: Path = ProjectOpt, guide: list[str] | None = GuideOpt,
+                    out_dir: Path = typer.Option(Path("build"), "--out", "-o",
+                                                 help="Build folder; pictures go to .guidebuilder/screenshots/ in it.")
+                    ) -> None:
+    """A PNG of every block of each guide's web page in one language, with a JSON index (Weblate screenshots)."""
+    from .screenshots import take_screenshots
+
+    try:
+        proj = load_project(project)
+        if lang not in proj.all_languages():
+            raise GuideError(f"language '{lang}' is not configured in guidebuilder.toml; "
+                             f"add it with 'guidebuilder init {lang}'")
+        out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
+        for slug in _slugs(proj, guide):
+            folder, taken, missing = take_screenshots(proj, slug, lang, out_path)
+            note = f" ({len(missing)} block(s) not shown on the page)" if missing else ""
+            typer.echo(f"{proj.rel(folder) if folder.is_relative_to(proj.root.resolve()) else folder}: "
+                       f"{len(taken)} screenshot(s){note}")
+    except GuideError as exc:
+        _fail(exc)
 
 
 PSEUDO_DIR = tree_dir(PSEUDO)

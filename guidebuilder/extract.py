@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import polib
 
+from .anchors import PREVIEW_PREFIX, block_url, colliding_texts
 from .catalogs import DATE_FORMAT, atomic_write, format_catalog, new_template
 from .config import Project
-from .source import Guide, Role, read_guide
+from .source import Guide, read_guide
 
 
 def creation_date() -> str:
@@ -21,12 +22,15 @@ def creation_date() -> str:
     return moment.strftime(DATE_FORMAT)
 
 
-def build_template(guide: Guide, created: str) -> polib.POFile:
-    """The template catalog of one guide, entries in document order."""
+def build_template(guide: Guide, created: str, site_url: str | None = None, source_language: str = "en"
+                   ) -> polib.POFile:
+    """The template catalog of one guide, entries in document order.
+
+    With site_url, each entry's #. comment ends with its block's address on the
+    source language's web page (update points each language's catalog at its own).
+    """
     messages = guide.messages()
-    roles: dict[str, set[Role]] = {}
-    for message in messages:
-        roles.setdefault(message.text, set()).add(message.role)
+    colliding = colliding_texts(messages)
     title = guide.meta.get("title", guide.slug)
     pot = new_template(f"Translation template for the guide \"{title}\" ({guide.slug}).\n"
                        f"This file is distributed under the same license as the guide"
@@ -35,15 +39,19 @@ def build_template(guide: Guide, created: str) -> polib.POFile:
                        str(guide.meta.get("contact", "")), created)
     entries: dict[tuple[str | None, str], polib.POEntry] = {}
     for message in messages:
-        context = message.role.context if len(roles[message.text]) > 1 else None
+        context = message.role.context if message.text in colliding else None
         key = (context, message.text)
         occurrence = (guide.src_path, str(message.line))
         if key in entries:
             if occurrence not in entries[key].occurrences:
                 entries[key].occurrences.append(occurrence)
             continue
+        comment = message.comment
+        url = block_url(site_url, guide.slug, source_language, context, message.text)
+        if url is not None:
+            comment = f"{comment}\n{PREVIEW_PREFIX}{url}" if comment else PREVIEW_PREFIX + url
         entry = polib.POEntry(msgid=message.text, msgstr="", msgctxt=context,
-                              comment=message.comment, occurrences=[occurrence])
+                              comment=comment, occurrences=[occurrence])
         entries[key] = entry
         pot.append(entry)
     return pot
@@ -66,7 +74,7 @@ class ExtractResult:
 def extract_guide(project: Project, slug: str) -> tuple[Guide, polib.POFile, bytes]:
     """Parse a guide and lay out its template (nothing written)."""
     guide = read_guide(project.root, slug)
-    pot = build_template(guide, creation_date())
+    pot = build_template(guide, creation_date(), project.site_url, project.source_language)
     return guide, pot, format_catalog(pot)
 
 

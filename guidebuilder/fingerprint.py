@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import CHROME_DOMAIN, Project
+from .glossary import glossary_path
 
 
 def _hash_tree(digest: hashlib._Hash, root: Path) -> None:
@@ -57,6 +58,7 @@ def job_key(project: Project, slug: str, lang: str, settings: Sequence[object]) 
     """
     files = [(path.name, path) for path in (project.po_path(lang, slug), project.po_path(lang, CHROME_DOMAIN),
                                             project.fonts_dir / "manifest.json", project.config_path)]
+    files.append((f"glossary/{lang}", glossary_path(project.root, lang)))  # its findings are check warnings
     return fingerprint([project.guides_dir / slug], files, [lang, *settings])
 
 
@@ -66,4 +68,5 @@ def site_key(project: Project, slugs: list[str], settings: Sequence[object]) -> 
     for slug in slugs:  # other languages' coverage decides the language switchers
         files += [(f"{lang}/{slug}", project.po_path(lang, slug)) for lang in project.all_languages()]
     files += [(f"{lang}/{CHROME_DOMAIN}", project.po_path(lang, CHROME_DOMAIN)) for lang in project.all_languages()]
+    files += [(f"glossary/{lang}", glossary_path(project.root, lang)) for lang in project.all_languages()]
     return fingerprint([project.guides_dir / slug for slug in slugs], files, settings)

@@ -22,6 +22,7 @@ from babel.units import format_unit
 from markupsafe import Markup, escape
 
 from . import __version__
+from .anchors import Anchors, colliding_texts
 from .check import Finding
 from .chrome import Chrome, default_chrome
 from .inline import MarkupError, Node, parse
@@ -90,7 +91,7 @@ class BodyRenderer:
     """Blocks to HTML for one language and target."""
 
     def __init__(self, guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts,
-                 target: str, proof: bool = False, findings: Sequence[Finding] = ()):
+                 target: str, proof: bool = False, findings: Sequence[Finding] = (), block_ids: bool = False):
         self.guide = guide
         self.translation = translation
         self.facts = facts
@@ -107,9 +108,22 @@ class BodyRenderer:
         self.typeset_source = Typesetter(source_facts, target)
         self.toc: list[TocEntry] = []
         self.fallbacks: list[Resolved] = []
+        self.colliding = colliding_texts(guide.messages())
+        self.anchors = Anchors()
+        self.block_ids = block_ids  # every block gets its stable anchor as id (else headings are numbered)
         self._heading_count = 0
         levels = [b.attrs["level"] for b in _walk(guide.blocks) if b.kind == "heading"]
         self.top_level = min(levels, default=1)  # the guide's shallowest heading becomes <h2>
+
+    def block_anchor(self, message: Message) -> str:
+        """The next anchor of a message's block (anchors.py), counted on every page so repeats number alike."""
+        context = message.role.context if message.text in self.colliding else None
+        return self.anchors.next(context, message.text)
+
+    def block_id(self, message: Message) -> Markup:
+        """' id="t-…"' for a message's block when the page carries block ids."""
+        anchor = self.block_anchor(message)
+        return Markup(' id="{}"').format(anchor) if self.block_ids else Markup("")
 
     # -- inline -------------------------------------------------------------
     def resolve(self, message: Message, link_phones: bool = True) -> tuple[Markup, Markup]:
@@ -215,16 +229,19 @@ class BodyRenderer:
         if kind == "heading":
             depth = block.attrs["level"] - self.top_level + 1  # 1 for the guide's top headings
             level = min(depth + 1, 6)  # the guide title is the page's h1
+            anchor = self.block_anchor(_message(block))
             self._heading_count += 1
-            anchor = f"s{self._heading_count}"
+            if not self.block_ids:  # a page without block ids keeps its short heading ids (page weight)
+                anchor = f"s{self._heading_count}"
             html, attrs = self.resolve(_message(block), link_phones=False)  # the contents link to headings
             if depth <= 2:
                 self.toc.append(TocEntry(anchor, depth, html, attrs))
             note = self.note(block.message)
             return Markup('<h{0} id="{1}"{2}>{3}{4}</h{0}>').format(level, anchor, attrs, html, note)
         if kind == "paragraph":
+            ident = self.block_id(_message(block))
             html, attrs = self.resolve(_message(block))
-            return Markup("<p{}>{}{}</p>").format(attrs, html, self.note(block.message))
+            return Markup("<p{}{}>{}{}</p>").format(ident, attrs, html, self.note(block.message))
         if kind == "list":
             tag = "ol" if block.attrs["ordered"] else "ul"
             start = block.attrs.get("start", 1)
@@ -232,27 +249,31 @@ class BodyRenderer:
             items = Markup("\n").join(self.block(item) for item in block.children)
             return Markup("<{0}{1}>\n{2}\n</{0}>").format(tag, start_attr, items)
         if kind == "item":
+            ident = self.block_id(block.message) if block.message else Markup("")
             html, attrs = self.resolve(block.message) if block.message else (Markup(""), Markup(""))
             html += self.note(block.message)
             nested = self.blocks(block.children)
-            return Markup("<li{}>{}{}</li>").format(attrs, html, Markup("\n") + nested if nested else "")
+            return Markup("<li{}{}>{}{}</li>").format(ident, attrs, html, Markup("\n") + nested if nested else "")
         if kind == "table":
             return self.table(block)
         if kind == "callout":
             title = Markup("")
             if block.message:
+                ident = self.block_id(block.message)
                 html, attrs = self.resolve(block.message)
-                title = Markup('<p class="callout-title"{}>{}{}</p>\n').format(attrs, html, self.note(block.message))
+                title = Markup('<p class="callout-title"{}{}>{}{}</p>\n').format(ident, attrs, html,
+                                                                                  self.note(block.message))
             return Markup('<aside class="callout" role="note">\n{}{}\n</aside>').format(
                 title, self.blocks(block.children))
         if kind == "image":
             message = _message(block)
+            ident = self.block_id(message)
             _html, attrs = self.resolve(message)  # records fallback and proof state
             resolved = self.translation.resolve(message)
             alt = unicodedata.normalize("NFC", parse_plain(resolved.text if resolved.translated else message.text))
             src = localized_asset(self.guide.abs_dir, block.attrs["src"], self.translation.lang)
-            return Markup('<figure class="image"><img src="{}" alt="{}"{}>{}</figure>').format(src, alt, attrs,
-                                                                                               self.note(message))
+            return Markup('<figure class="image"{}><img src="{}" alt="{}"{}>{}</figure>').format(
+                ident, src, alt, attrs, self.note(message))
         if kind == "rule":
             return Markup("<hr>")
         if kind == "code":
@@ -263,13 +284,14 @@ class BodyRenderer:
         aligns = block.attrs["aligns"]
 
         def cell(tag: str, message: Message | None, index: int) -> Markup:
+            ident = self.block_id(message) if message is not None else Markup("")
             html, attrs = self.resolve(message) if message is not None else (Markup(""), Markup(""))
             html += self.note(message)
             align = aligns[index] if index < len(aligns) else ""
             css = {"left": "start", "right": "end", "center": "center"}.get(align, "")
             style = Markup(' class="align-{}"').format(css) if css else Markup("")
             scope = Markup(' scope="col"') if tag == "th" else Markup("")
-            return Markup("<{0}{1}{2}{3}>{4}</{0}>").format(tag, scope, style, attrs, html)
+            return Markup("<{0}{1}{2}{3}{4}>{5}</{0}>").format(tag, ident, scope, style, attrs, html)
 
         head = Markup("").join(cell("th", m, i) for i, m in enumerate(block.attrs["header"]))
         rows = Markup("\n").join(
@@ -339,17 +361,19 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
                 css: str, links: PageLinks, proof: bool = False, chrome: Chrome | None = None,
                 edition: Edition | None = None, card: bool = False,
                 logo: str | None = None, findings: Sequence[Finding] = (), notices: bool = False,
-                follows: Mapping[str, Any] | None = None) -> tuple[str, BodyRenderer]:
+                follows: Mapping[str, Any] | None = None, block_ids: bool = False) -> tuple[str, BodyRenderer]:
     """The full HTML document of a guide in one language; chrome gives the interface text (default: the package's).
 
     edition adds the QR code and edition stamp (the print colophon, or a card's top);
-    card marks the page as a wallet card's face; logo (a data: URI) heads the cover, or a card's stamp.
+    card marks the page as a wallet card's face; logo (a data: URI) heads the cover, or a card's stamp;
+    block_ids puts each block's stable anchor (anchors.py) on it as its id.
     notices tops the page with what the reader should know of its translation: that parts of it are in the
     source language, and the source edition (follows: {"version", "date"}) an incomplete translation follows.
     """
     lang = translation.lang
     chrome = chrome or default_chrome(lang)
-    renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof, findings)
+    renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof, findings, block_ids)
+    meta_id = {key: renderer.block_id(message) for key, message in guide.meta_messages.items()}  # document order
     # The title's note follows the heading: the running header repeats the heading's whole content.
     meta = {key: renderer.message_html(message, with_note=key != "title")
             for key, message in guide.meta_messages.items()}
@@ -375,7 +399,7 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
     template = jinja_env().get_template("page.html.j2")
     html = template.render(
         target=target, lang_tag=facts.bcp47, dir=facts.direction, facts=facts, css=Markup(css),
-        meta=meta, plain=plain, body=body, toc=renderer.toc, footnotes=footnotes,
+        meta=meta, meta_id=meta_id, plain=plain, body=body, toc=renderer.toc, footnotes=footnotes,
         version=__version__, guide_version=guide.meta.get("version"),
         date_text=format_guide_date(date, facts) if isinstance(date, dt.date) else None,
         date_iso=date.isoformat() if isinstance(date, dt.date) else None,

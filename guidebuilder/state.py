@@ -40,7 +40,8 @@ class BuildOptions:
     proof: bool = False
     paper: str | None = None
     marks: bool = False  # crop marks and 1/8 in of bleed on the guide PDF
-    keep_print_html: bool = False  # also write the HTML each PDF is typeset from (build/.guidebuilder/print/)
+    keep_print_html: bool = False  # also write the HTML each PDF is typeset from (build/.guidebuilder/site/print/)
+    block_ids: bool = False  # every block of the web page gets its anchor as id (screenshots build with it)
 
     @property
     def state_dir(self) -> Path:
@@ -78,7 +79,8 @@ def whole_key(project: Project, slugs: list[str], langs: list[str], options: Bui
     return site_key(project, slugs, [slugs, langs, sorted(options.formats), options.include_fuzzy, options.proof,
                                      options.paper or project.paper, str(project.locales_dir),
                                      *(["only formats"] if options.only_formats else []),
-                                     *(["marks"] if options.marks else [])])
+                                     *(["marks"] if options.marks else []),
+                                     *(["block ids"] if options.block_ids else [])])
 
 
 def unchanged_report(project: Project, slugs: list[str], options: BuildOptions) -> BuildReport | None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import polib
 
+from .anchors import annotate
 from .catalogs import atomic_write, format_catalog, merge, plural_forms, read_catalog
 from .config import Project
 from .errors import CatalogError, ConfigError
+from .glossary import comment_lines, glossary_path, load_glossary
 from .locales import facts_for
 from .plurals import equivalent
 
@@ -92,6 +95,8 @@ def update(project: Project, slugs: list[str], langs: list[str], check: bool = F
     from .memory import build_memories, fill
 
     refuse_guide_named_like_domain(slugs)
+    glossaries = {lang: load_glossary(project.root, project.rel(glossary_path(project.root, lang)), lang)
+                  for lang in langs}  # a bad glossary stops the update before anything is written
     errors: list[CatalogError] = []
     merged: dict[tuple[str, str], tuple[polib.POFile, bool]] = {}
     templates = []
@@ -113,6 +118,9 @@ def update(project: Project, slugs: list[str], langs: list[str], check: bool = F
     for (slug, lang), (catalog, created) in merged.items():
         if slug != DOMAIN:  # the chrome starts from guidebuilder's own translation instead
             fill(catalog, memories[lang], slug)
+            glossary = glossaries[lang]
+            annotate(catalog, project.site_url, slug, lang,
+                     None if glossary is None else partial(comment_lines, glossary))
         try:
             planned.append((lang, slug, format_catalog(catalog), created))
         except CatalogError as exc:

@@ -30,9 +30,11 @@ class WebPage:
         pdf_file = pdf_path(job)
         pdf_bytes = pdf.output.bytes if pdf else (pdf_file.stat().st_size if pdf_file.is_file() else None)
         links = PageLinks(job.language_menu(), pdf_file.name if pdf_bytes else None, pdf_bytes, _downloads(job, made))
+        # Block ids for the catalogs' preview links (site_url) and for screenshots.
+        block_ids = bool(project.site_url) or job.options.block_ids
         draft, renderer = render_page(guide, job.translation, facts, job.source_facts, "web", "", links,
                                       job.options.proof, job.chrome, findings=job.findings,
-                                      notices=True, follows=job.follows)
+                                      notices=True, follows=job.follows, block_ids=block_ids)
         families = job.families
         # Without fallback blocks the page draws in its own stack only (see subset_faces).
         faces = subset_faces(project, families, drawn_chars(draft, facts), "woff2", job.font_cache,
@@ -44,7 +46,7 @@ class WebPage:
                        "web")
         html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "web", css, links,
                                       job.options.proof, job.chrome, findings=job.findings,
-                                      notices=True, follows=job.follows)
+                                      notices=True, follows=job.follows, block_ids=block_ids)
         page = job.out_dir / "index.html"
         data = html.encode("utf-8")
         files = [(page, data)]
