@@ -198,7 +198,7 @@ def test_published_folder_holds_exactly_what_the_manifest_lists(project, cli):
     assert cli("build-guides", "--quiet", "--proof", "--format", "html", "--lang", "bn", cwd=project).code == 0
     assert cli("pseudo", "--quiet", cwd=project).code == 0
     build = project / "build"
-    assert sorted(p.name for p in build.iterdir()) == [".guidebuilder", "proof", "pseudo", "site"]
+    assert sorted(p.name for p in build.iterdir()) == [".guidebuilder", "proof", "pseudo", "site", "status"]
     site = build / "site"
     manifest = json.loads((site / "manifest.json").read_text())
     listed = {"manifest.json", *manifest["files"]}
@@ -239,7 +239,7 @@ def test_policy_keeps_only_an_earlier_edition_below_the_threshold():
     assert decide([], 0.29, 0.3, earlier_edition=True) == Keep(kept, 0.29)
     assert decide([], 0.29, 0.3) == Skip("translated 29% of the guide's words, below min_coverage 30%", 0.29)
     assert decide([], 0.3, 0.3, earlier_edition=True) == Publish(0.3)
-    assert decide([Error()], 0.29, 0.3, earlier_edition=True) == Fail("x.po:3: error: phone: changed")
+    assert decide([Error()], 0.29, 0.3, earlier_edition=True) == Fail("x.po:3: error: phone: changed", 0.29)
 
 
 def test_withdraw_setting_must_be_true_or_false(tmp_path, cli):
