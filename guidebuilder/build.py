@@ -55,7 +55,8 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
             progress("done", done.result)
     results = {**plan.known, **{(f.spec.slug, f.spec.lang): f.result for f in finished}}
     report.results = [results[(slug, lang)] for slug in slugs for lang in langs if (slug, lang) in results]
-    report.warnings += [warning for result in report.results for warning in result.warnings]
+    # One warning per problem: an image too large is the same in every language and output.
+    report.warnings += dict.fromkeys(warning for result in report.results for warning in result.warnings)
     log = write_errors_log(options.out_dir, finished)
     if log:
         report.warnings.append(f"unexpected errors (a bug in guidebuilder); their tracebacks are in {log}")

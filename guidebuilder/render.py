@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -84,12 +84,23 @@ class RenderedPage:
     text_chars: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class ShownImage:
+    """How a page shows an image: its address, a WebP alternative's, its size in pixels (None: unknown)."""
+
+    src: str
+    webp: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
 class BodyRenderer:
     """Blocks to HTML for one language and target."""
 
     def __init__(self, guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts,
-                 target: str, proof: bool = False):
+                 target: str, proof: bool = False, images: Mapping[str, ShownImage] | None = None):
         self.guide = guide
+        self.images = images or {}
         self.translation = translation
         self.facts = facts
         self.source_facts = source_facts
@@ -204,7 +215,14 @@ class BodyRenderer:
             resolved = self.translation.resolve(message)
             alt = unicodedata.normalize("NFC", parse_plain(resolved.text if resolved.translated else message.text))
             src = localized_asset(self.guide.abs_dir, block.attrs["src"], self.translation.lang)
-            return Markup('<figure class="image"><img src="{}" alt="{}"{}></figure>').format(src, alt, attrs)
+            shown = self.images.get(src, ShownImage(src))
+            size = Markup("")
+            if shown.width and shown.height:  # the browser reserves the space before the image arrives
+                size = Markup(' width="{}" height="{}"').format(shown.width, shown.height)
+            img = Markup('<img src="{}" alt="{}"{}{}>').format(shown.src, alt, size, attrs)
+            if shown.webp:
+                img = Markup('<picture><source type="image/webp" srcset="{}">{}</picture>').format(shown.webp, img)
+            return Markup('<figure class="image">{}</figure>').format(img)
         if kind == "rule":
             return Markup("<hr>")
         if kind == "code":
@@ -289,15 +307,16 @@ class Edition:
 def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts, target: str,
                 css: str, links: PageLinks, proof: bool = False, chrome: Chrome | None = None,
                 edition: Edition | None = None, card: bool = False,
-                logo: str | None = None) -> tuple[str, BodyRenderer]:
+                logo: str | None = None, images: Mapping[str, ShownImage] | None = None) -> tuple[str, BodyRenderer]:
     """The full HTML document of a guide in one language; chrome gives the interface text (default: the package's).
 
     edition adds the QR code and edition stamp (the print colophon, or a card's top);
-    card marks the page as a wallet card's face; logo (a data: URI) heads the cover, or a card's stamp.
+    card marks the page as a wallet card's face; logo (a data: URI) heads the cover, or a card's stamp;
+    images says how each image is shown (by its path in the guide folder; default: as it is there).
     """
     lang = translation.lang
     chrome = chrome or default_chrome(lang)
-    renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof)
+    renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof, images)
     meta = {key: renderer.message_html(message) for key, message in guide.meta_messages.items()}
     plain = {key: unicodedata.normalize("NFC", parse_plain(translation.resolve(message).text))
              for key, message in guide.meta_messages.items()}

@@ -44,6 +44,7 @@ def typeset_guide(job: Job, paper: str) -> tuple[PdfResult, list[str]]:
     links = PageLinks(job.language_menu())
     edition = edition_for(project, guide.slug, job.lang)
     logo = project.logo_uri()
+    images = job.print_images()
     draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
                            job.options.proof, job.chrome, edition, logo=logo)
     faces = subset_faces(project, job.families, drawn_chars(draft, facts), None, job.font_cache)
@@ -52,7 +53,7 @@ def typeset_guide(job: Job, paper: str) -> tuple[PdfResult, list[str]]:
 
     def typeset(extra_css: str) -> PdfResult:
         html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
-                                      links, job.options.proof, job.chrome, edition, logo=logo)
+                                      links, job.options.proof, job.chrome, edition, logo=logo, images=images)
         return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, job.font_cache],
                          identifier=f"{guide.slug}/{job.lang}")
 
@@ -60,7 +61,7 @@ def typeset_guide(job: Job, paper: str) -> tuple[PdfResult, list[str]]:
     warnings = [f"{guide.src_path}:{table.line}: table wider than the page by {table.overflow_pt:.0f} pt "
                 f"in the {job.lang} PDF, even in 7.5 pt type with words broken; give it fewer columns or "
                 f"split it" for table in pdf.wide_tables]
-    return pdf, warnings
+    return pdf, warnings + job.image_warnings
 
 
 def _typeset_fitting_tables(typeset: Callable[[str], PdfResult]) -> PdfResult:

@@ -9,7 +9,6 @@ from .pdf_guide import pdf_path
 
 if TYPE_CHECKING:
     from ..render import Download
-    from ..source import Block
 
 
 class WebPage:
@@ -41,13 +40,19 @@ class WebPage:
         css = page_css(project, job.lang, project.source_language, face_css(web_faces) + picker_css, job.paper,
                        "web")
         html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "web", css, links,
-                                      job.options.proof, job.chrome)
+                                      job.options.proof, job.chrome, images=job.web_images())
         page = job.out_dir / "index.html"
         data = html.encode("utf-8")
         files = [(page, data)]
         files += [(job.out_dir / "fonts" / path.name, path.read_bytes()) for _font, path in faces]
-        files += [(job.out_dir / asset, (guide.abs_dir / asset).read_bytes()) for asset in _assets(job)]
-        return Made(job.output(self.name, page, data), files, owns=[job.out_dir / "fonts"])
+        for src, image in job.images.items():
+            files.append((job.out_dir / src, image.data))
+            if image.webp and image.webp_src:
+                files.append((job.out_dir / image.webp_src, image.webp))
+        # Image folders hold only what the page shows: a replaced photo's old copies go.
+        folders = sorted({(job.out_dir / src).parent for src in job.images} - {job.out_dir})
+        return Made(job.output(self.name, page, data), files, job.image_warnings,
+                    owns=[job.out_dir / "fonts", *folders])
 
 
 def _downloads(job: Job, made: dict[str, Made]) -> list[Download]:
@@ -65,22 +70,3 @@ def _downloads(job: Job, made: dict[str, Made]) -> list[Download]:
         if size:
             found.append(Download(kind, path.name, media, size))
     return found
-
-
-def _assets(job: Job) -> list[str]:
-    """Relative paths of the images a guide's page uses in one language."""
-    from ..render import localized_asset
-
-    guide = job.guide
-    found: list[str] = []
-
-    def walk(blocks: list[Block]) -> None:
-        for block in blocks:
-            if block.kind == "image":
-                src = localized_asset(guide.abs_dir, block.attrs["src"], job.lang)
-                if "://" not in src and (guide.abs_dir / src).is_file():
-                    found.append(src)
-            walk(block.children)
-
-    walk(guide.blocks)
-    return sorted(set(found))
