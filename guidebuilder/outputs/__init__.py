@@ -66,6 +66,10 @@ class Job:
     @cached_property
     def images(self) -> dict[str, PublishedImage]:
         """Every image the page shows in this language (a translated one where it exists), as published."""
+        return self.images_in(self.lang)
+
+    def images_in(self, lang: str) -> dict[str, PublishedImage]:
+        """Every image a page of the guide in lang shows, as published (processed photos come from the cache)."""
         from ..images import publish_image
         from ..render import localized_asset
 
@@ -77,7 +81,7 @@ class Job:
             block = blocks.pop(0)
             blocks[:0] = block.children
             if block.kind == "image":
-                src = localized_asset(guide.abs_dir, block.attrs["src"], self.lang)
+                src = localized_asset(guide.abs_dir, block.attrs["src"], lang)
                 if src not in found:
                     found[src] = publish_image(guide.abs_dir, src, (folder / src).as_posix(), self.image_cache)
         return found
@@ -93,15 +97,15 @@ class Job:
 
         return {src: ShownImage(src, image.webp_src, image.width, image.height) for src, image in self.images.items()}
 
-    def print_images(self) -> dict[str, ShownImage]:
-        """How a PDF shows each image: the published bytes as a data: URI (never the source file itself)."""
+    def print_images(self, lang: str | None = None) -> dict[str, ShownImage]:
+        """How a PDF in lang (default: the job's) shows each image: the published bytes as a data: URI."""
         import base64
         import mimetypes
 
         from ..render import ShownImage
 
         shown = {}
-        for src, image in self.images.items():
+        for src, image in (self.images if lang in (None, self.lang) else self.images_in(lang)).items():
             media = mimetypes.guess_type(src)[0] or "application/octet-stream"
             shown[src] = ShownImage(f"data:{media};base64,{base64.b64encode(image.data).decode()}", None,
                                     image.width, image.height)
