@@ -61,7 +61,7 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
     if log:
         report.warnings.append(f"unexpected errors (a bug in guidebuilder); their tracebacks are in {log}")
     state = next_state(project, slugs, options, state, finished, decisions, report)
-    site = whole_site(project, report, state)
+    site = whole_site(project, report, state, options.pairs)
     write_site(project, options.out_dir, site, langs)
     report.manifest_path = site.manifest_path
     _write_state(options.out_dir, state)
@@ -84,7 +84,7 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
             report.titles[slug] = guide.meta.get("title", slug)
         except GuideError as exc:
             report.titles[slug] = slug
-            for lang in langs:
+            for lang in (lang for lang in langs if options.pairs is None or (slug, lang) in options.pairs):
                 plan.known[(slug, lang)] = LanguageResult(slug, lang, facts_for(lang).direction, Status.FAILED,
                                                           str(exc))
             continue
@@ -109,6 +109,9 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
         keys = {lang: job_key(project, slug, lang, settings) for lang in langs if lang in menu}
         guide_plan = plan_guide(slug, langs, decisions, directions, keys, state,
                                 lambda rel: (options.out_dir / rel).is_file(), options.force, extra)
+        if options.pairs is not None:  # a shard: every decision is taken (the menus need them), its pairs built
+            guide_plan.jobs = [spec for spec in guide_plan.jobs if (spec.slug, spec.lang) in options.pairs]
+            guide_plan.known = {pair: known for pair, known in guide_plan.known.items() if pair in options.pairs}
         plan.jobs += guide_plan.jobs
         plan.known.update(guide_plan.known)
     jobs = {(spec.slug, spec.lang) for spec in plan.jobs}

@@ -305,7 +305,11 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
               proof: bool = typer.Option(False, "--proof", help="Mark untranslated and fuzzy blocks for reviewers."),
               paper: str | None = typer.Option(None, "--paper",
                                                help="letter or a4 (default from guidebuilder.toml)."),
-              quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for CI).")) -> None:
+              quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for CI)."),
+              shard: str | None = typer.Option(None, "--shard",
+                                               help="K/N: build the K-th of N shares of the guide x language pairs, "
+                                                    "balanced by the pages of the last build; merge them with "
+                                                    "'guidebuilder site --from DIR...'.")) -> None:
     """Build every guide x language as PDF and HTML into build/."""
     try:
         proj = load_project(project)
@@ -321,21 +325,51 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         slugs = _slugs(proj, guide)
         out_dir = out_dir or Path("build/proof" if proof else "build")
         out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
+        pairs = None
+        if shard is not None:
+            from .shards import parse_shard, shard_pairs
+
+            pairs = shard_pairs(proj, slugs, langs or proj.all_languages(), parse_shard(shard), out_path)
         options = BuildOptions(out_dir=out_path, guides=slugs, langs=langs, formats=formats, only_formats=bool(format),
                                jobs=jobs,
-                               force=force, include_fuzzy=include_fuzzy, proof=proof, paper=paper)
+                               force=force, include_fuzzy=include_fuzzy, proof=proof, paper=paper, pairs=pairs)
         from .state import unchanged_report
 
         report = unchanged_report(proj, slugs, options)
         if report is None:
             from .build import build
 
-            total = len(slugs) * len(langs or proj.all_languages())
+            total = len(pairs) if pairs is not None else len(slugs) * len(langs or proj.all_languages())
             report = _run_build(lambda progress: build(proj, slugs, options, progress), total, quiet)
     except GuideError as exc:
         _fail(exc)
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    _summary(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("site")
+def site_cmd(folders: list[Path] | None = typer.Argument(None, help="More shard folders (after --from)."),
+             from_dirs: list[Path] | None = typer.Option(None, "--from", help="A folder 'build-guides --shard K/N' "
+                                                                             "wrote (repeatable)."),
+             project: Path = ProjectOpt,
+             out_dir: Path = typer.Option(Path("build"), "--out", "-o", help="Output folder.")) -> None:
+    """Merge the folders of a sharded build into one site: pages, manifest.json and the portal."""
+    from .shards import merge_shards
+
+    try:
+        proj = load_project(project)
+        sources = [*(from_dirs or []), *(folders or [])]
+        if not sources:
+            raise GuideError("name the shard folders: guidebuilder site --from DIR [DIR...]")
+        for folder in sources:
+            if not folder.is_dir():
+                raise GuideError(f"{folder} is not a folder; pass the folders 'build-guides --shard K/N' wrote")
+        report = merge_shards(proj, sources, out_dir if out_dir.is_absolute() else Path.cwd() / out_dir)
+    except GuideError as exc:
+        _fail(exc)
     _summary(report)
     if report.failed:
         raise typer.Exit(1)

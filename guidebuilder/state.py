@@ -33,6 +33,7 @@ class BuildOptions:
     include_fuzzy: bool = False
     proof: bool = False
     paper: str | None = None
+    pairs: frozenset[tuple[str, str]] | None = None  # --shard: only these guide x language pairs
 
 
 def harfbuzz_subset_warning() -> str | None:
@@ -57,7 +58,8 @@ def whole_key(project: Project, slugs: list[str], langs: list[str], options: Bui
     """Checksum of every input of a whole build and its settings."""
     return site_key(project, slugs, [slugs, langs, sorted(options.formats), options.include_fuzzy, options.proof,
                                      options.paper or project.paper, str(project.locales_dir),
-                                     *(["only formats"] if options.only_formats else [])])
+                                     *(["only formats"] if options.only_formats else []),
+                                     *([sorted(options.pairs)] if options.pairs is not None else [])])
 
 
 def unchanged_report(project: Project, slugs: list[str], options: BuildOptions) -> BuildReport | None:
