@@ -187,11 +187,19 @@ def serve(root: Path, out_dir: Path, port: int, announce: Callable[[str], None],
     for result in report.results[:1]:
         if result.status is Status.PUBLISHED:
             preview_page(project, out_dir, result.slug, result.lang)
-    announce(f"Serving {out_dir} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
-    _announce_report(report, announce)
     watched = [project.guides_dir, project.locales_dir, Path(str(TEMPLATES)), project.config_path]
+    ready = False
     try:
-        for changes in watch(*[str(p) for p in watched if p.exists()], stop_event=stop, step=20):
+        # yield_on_timeout: the first (empty) round says the watcher is running, so a save made as soon as
+        # the address is printed is seen.
+        for changes in watch(*[str(p) for p in watched if p.exists()], stop_event=stop, step=20,
+                             rust_timeout=500, yield_on_timeout=True):
+            if not ready:
+                announce(f"Serving {out_dir} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+                _announce_report(report, announce)
+                ready = True
+            if not changes:
+                continue
             project = load_project(root)
             for slug, lang in edited_catalogs(project, changes):
                 page = preview_page(project, out_dir, slug, lang)
