@@ -17,7 +17,7 @@ from watchfiles import watch
 
 from .build import build
 from .config import CHROME_DOMAIN, Project, guide_slugs, load_project
-from .model import BuildReport, Status
+from .model import BuildReport, LanguageResult, Status
 from .render import TEMPLATES
 from .state import BuildOptions
 
@@ -211,16 +211,23 @@ def serve(root: Path, out_dir: Path, port: int, announce: Callable[[str], None],
             targets = [s for s in targets if s in guide_slugs(project.root)]
             # Every language of the guides: one catalog's coverage changes the others' language menus,
             # and the build skips what is unchanged anyway.
-            report = build(project, targets, BuildOptions(out_dir=out_dir))
-            for result in report.results:
-                if result.rebuilt:
-                    for output in result.outputs:
-                        live.send(output.path)
+            report = build(project, targets, BuildOptions(out_dir=out_dir), _announcer(live))
             live.send("index.html")
             _announce_report(report, announce)
     finally:
         live.close()
         server.shutdown()
+
+
+def _announcer(live: Broadcaster) -> Callable[[str, LanguageResult | None], None]:
+    """A build progress callback that announces each rebuilt language's files as soon as its job is done."""
+
+    def progress(event: str, result: LanguageResult | None) -> None:
+        if event == "done" and result is not None and result.rebuilt:
+            for output in result.outputs:
+                live.send(output.path)
+
+    return progress
 
 
 def _announce_report(report: BuildReport, announce: Callable[[str], None]) -> None:
