@@ -125,7 +125,9 @@ def _process_raster(raw: bytes, fmt: str, src_path: str) -> _Processed:
             opened.load()
             icc = opened.info.get("icc_profile")  # colour, not metadata: without it wide-gamut photos shift
             image = ImageOps.exif_transpose(opened)  # turn it upright before the EXIF orientation goes
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except UnidentifiedImageError as exc:
+        raise SourceError(f"not a {fmt} image; save it again as {fmt}", src_path) from exc
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as exc:
         raise SourceError(f"image cannot be read ({exc}); save it again as {fmt}", src_path) from exc
     limit = max_width_px()
     if image.width > limit:
@@ -211,9 +213,14 @@ def sanitize_svg(raw: bytes, src_path: str) -> bytes:
     except DefusedXmlException as exc:
         raise SourceError(f"SVG with a document type or entities ({type(exc).__name__}); export it again as plain "
                           "SVG", src_path) from exc
+    if root.tag == "svg":
+        raise SourceError(f'<svg> has no SVG namespace; add xmlns="{SVG_NS}" to it', src_path)
     if root.tag != f"{{{SVG_NS}}}svg":
         raise SourceError(f"not an SVG image (its root element is <{_local(root.tag)}>); export it as SVG", src_path)
-    clean = _clean(root)
+    try:
+        clean = _clean(root)
+    except RecursionError as exc:
+        raise SourceError("SVG nested too deeply to publish; export it again flattened", src_path) from exc
     assert clean is not None  # the root is <svg>, which the allow-list keeps
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)

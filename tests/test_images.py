@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 import re
 import shutil
@@ -273,3 +274,21 @@ def test_a_broken_svg_fails_its_language_with_the_file_and_line(project, cli):
     assert result.code == 1
     assert ("guides/fixture/images/pic.svg:3: not well-formed SVG (mismatched tag) at column 3; fix the file or "
             "export it again") in result.stdout.replace("\n", "")
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("photo.jpg", b"GIF89a not a photo", "not a JPEG image; save it again as JPEG"),
+    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"junk" * 10,
+     "image cannot be read (Truncated File Read); save it again as PNG"),
+    ("pic.svg", b'<svg><path d="M0 0"/></svg>',
+     '<svg> has no SVG namespace; add xmlns="http://www.w3.org/2000/svg" to it'),
+])
+def test_an_unreadable_image_fails_its_language_with_its_file(project, cli, name, data, message):
+    (project / "guides/fixture/images" / name).write_bytes(data)
+    if name != "pic.svg":
+        edit_guide(project, "![A drawing of a house](images/pic.svg)", f"![A drawing of a house](images/{name})")
+    result = cli("build-guides", "--quiet", "--lang", "en", "--format", "html", cwd=project)
+    assert result.code == 1
+    manifest = json.loads((project / "build/manifest.json").read_text(encoding="utf-8"))
+    entry = next(e for e in manifest["guides"][0]["languages"] if e["lang"] == "en")
+    assert (entry["status"], entry["reason"]) == ("failed", f"guides/fixture/images/{name}: {message}")
