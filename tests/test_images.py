@@ -292,3 +292,20 @@ def test_an_unreadable_image_fails_its_language_with_its_file(project, cli, name
     manifest = json.loads((project / "build/manifest.json").read_text(encoding="utf-8"))
     entry = next(e for e in manifest["guides"][0]["languages"] if e["lang"] == "en")
     assert (entry["status"], entry["reason"]) == ("failed", f"guides/fixture/images/{name}: {message}")
+
+
+def test_brand_logo_is_sanitized_too(project):
+    import base64
+
+    from guidebuilder.config import load_project
+
+    (project / "brand").mkdir()
+    (project / "brand/logo.svg").write_text(_drawing('<script>alert(1)</script><rect onclick="steal()" '
+                                                     'width="4" height="1"/>').decode())
+    (project / "guidebuilder.toml").write_text((project / "guidebuilder.toml").read_text()
+                                               + '\n[brand]\nlogo = "brand/logo.svg"\n')
+    uri = load_project(project).logo_uri()
+    assert uri and uri.startswith("data:image/svg+xml;base64,")
+    logo = base64.b64decode(uri.split(",", 1)[1]).decode()
+    assert "alert" not in logo and "steal" not in logo
+    assert ET.fromstring(logo).find(f"{SVG}rect").get("width") == "4"
