@@ -109,6 +109,55 @@ def edit_one_catalog(project: Path, counter: int) -> None:
     catalog.save(str(path))
 
 
+def bench_preview(project: Path, saves: int) -> dict:
+    """guidebuilder serve: seconds from a translator's save to the reload event of the page, then of its PDF."""
+    import http.client
+    import queue
+    import signal
+
+    proc = subprocess.Popen([*GB, "serve", "--port", "0", "--out", str(WORK / "serve")], cwd=project,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in iter(proc.stdout.readline, "")], daemon=True).start()
+    page, pdf = [], []
+    try:
+        address = lines.get(timeout=600)
+        found = re.search(r"127\.0\.0\.1:(\d+)/", address)
+        if not found:
+            raise SystemExit(f"serve did not start: {address}")
+        lines.get(timeout=600)  # the first build's report
+        connection = http.client.HTTPConnection("127.0.0.1", int(found.group(1)), timeout=600)
+        connection.request("GET", "/__reload")
+        stream = connection.getresponse()
+        events: queue.Queue = queue.Queue()
+
+        def read() -> None:
+            for raw in iter(stream.fp.readline, b""):
+                if raw.startswith(b"data: "):
+                    events.put((time.perf_counter(), raw[6:].decode().strip()))
+
+        threading.Thread(target=read, daemon=True).start()
+        for index in range(saves):
+            edit_one_catalog(project, 100 + index)
+            saved = time.perf_counter()
+            seen: dict[str, float] = {}
+            while not {"page", "pdf"} <= set(seen):
+                at, path = events.get(timeout=120)
+                if path == "responding-to-hate/bn/index.html":
+                    seen.setdefault("page", at - saved)
+                elif path == "responding-to-hate/bn/responding-to-hate-bn.pdf":
+                    seen.setdefault("pdf", at - saved)
+            page.append(round(seen["page"], 3))
+            pdf.append(round(seen["pdf"], 3))
+            time.sleep(1.0)  # the full build's last events (portal) pass before the next save
+            while not events.empty():
+                events.get()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    return {"page_s": {"median": median(page), "runs": page}, "pdf_s": {"median": median(pdf), "runs": pdf}}
+
+
 def median(values: list[float]) -> float:
     return round(statistics.median(values), 3)
 
@@ -258,6 +307,13 @@ def targets(builds: dict, peers: dict, scale: list[dict]) -> dict:
     return out
 
 
+def preview_targets(preview: dict) -> dict:
+    """The preview's target: the saved catalog's web page within half a second (median)."""
+    value = preview["page_s"]["median"]
+    return {"preview: saved catalog's page reloads <= 0.5 s (median)": {"value": value, "limit": 0.5,
+                                                                      "holds": value <= 0.5}}
+
+
 def main() -> int:
     """Run every benchmark and write benchmarks/results.json."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -266,9 +322,21 @@ def main() -> int:
     parser.add_argument("--warm-runs", type=int, default=2, help="timed passes of the warm peers (after one warm-up)")
     parser.add_argument("--only", choices=["all", "warm"], default="all",
                         help="warm: only the warm peers (updates their part of results.json)")
+    parser.add_argument("--saves", type=int, default=7, help="catalog saves the preview latency is the median of")
+    parser.add_argument("--only-preview", action="store_true",
+                        help="measure the preview latency alone and update it in results.json")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     project = prepare_project()
+    if args.only_preview:
+        preview = bench_preview(project, args.saves)
+        print(f"preview: {json.dumps(preview)}", flush=True)
+        path = ROOT / "benchmarks" / "results.json"
+        results = json.loads(path.read_text(encoding="utf-8"))
+        results["preview"] = preview
+        results["targets"].update(preview_targets(preview))
+        path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return 0
     print(f"machine: {json.dumps(machine())}", flush=True)
     warm = bench_warm(project, WORK, args.warm_runs)
     print(f"warm: {json.dumps(warm['totals'])}", flush=True)
@@ -286,8 +354,11 @@ def main() -> int:
     print(f"peers: {len(peers['rows'])} files", flush=True)
     scale = bench_scale(project, args.runs, [int(f) for f in args.scale.split(",")])
     print(f"scale: {json.dumps(scale)}", flush=True)
+    preview = bench_preview(project, args.saves)
+    print(f"preview: {json.dumps(preview)}", flush=True)
     results = {"runs": args.runs, "machine": machine(), "builds": builds, "peers": peers, "scale": scale,
-               "warm": warm, "targets": {**targets(builds, peers, scale), **warm_targets(warm)}}
+               "warm": warm, "preview": preview,
+               "targets": {**targets(builds, peers, scale), **warm_targets(warm), **preview_targets(preview)}}
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
                                                       encoding="utf-8")
     print_table(results)
@@ -308,6 +379,9 @@ def print_table(results: dict) -> None:
         print(f"scale x{s['factor']}: {s['pages']} pages, {s['seconds']} s, {s['seconds_per_page']} s/page, "
               f"{s['peak_rss_mb']} MB")
     print_warm(results["warm"])
+    if "preview" in results:
+        p = results["preview"]
+        print(f"preview: page {p['page_s']['median']} s, PDF {p['pdf_s']['median']} s after the save (median)")
     for name, t in results["targets"].items():
         print(f"{'OK  ' if t['holds'] else 'MISS'} {name}: {t['value']} (limit {t['limit']})")
 

@@ -61,12 +61,13 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
                 progress("done", done.result)
     results = {**plan.known, **{(f.spec.slug, f.spec.lang): f.result for f in finished}}
     report.results = [results[(slug, lang)] for slug in slugs for lang in langs if (slug, lang) in results]
-    report.warnings += [warning for result in report.results for warning in result.warnings]
+    # One warning per problem: an image too large is the same in every language and output.
+    report.warnings += dict.fromkeys(warning for result in report.results for warning in result.warnings)
     log = write_errors_log(options.state_dir, finished)
     if log:
         report.warnings.append(f"unexpected errors (a bug in guidebuilder); their tracebacks are in {log}")
     state = next_state(project, slugs, options, state, finished, decisions, editions, report)
-    site = whole_site(project, report, state)
+    site = whole_site(project, report, state, options.pairs)
     writes, listed = site_files(project, options.out_dir, site)
     stale = sorted(listed_before - listed)
     if stale:  # recorded first: a build killed before removing them leaves the list for the next one
@@ -98,7 +99,7 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
             report.titles[slug] = guide.meta.get("title", slug)
         except GuideError as exc:
             report.titles[slug] = slug
-            for lang in langs:
+            for lang in (lang for lang in langs if options.pairs is None or (slug, lang) in options.pairs):
                 plan.known[(slug, lang)] = LanguageResult(slug, lang, facts_for(lang).direction, Status.FAILED,
                                                           str(exc))
             continue
@@ -132,6 +133,9 @@ def plan_build(project: Project, slugs: list[str], langs: list[str], options: Bu
         keys = {lang: job_key(project, slug, lang, [*settings, follows.get(lang)]) for lang in langs if lang in menu}
         guide_plan = plan_guide(slug, langs, decisions, directions, keys, state,
                                 lambda rel: (options.out_dir / rel).is_file(), options.force, extra)
+        if options.pairs is not None:  # a shard: every decision is taken (the menus need them), its pairs built
+            guide_plan.jobs = [spec for spec in guide_plan.jobs if (spec.slug, spec.lang) in options.pairs]
+            guide_plan.known = {pair: known for pair, known in guide_plan.known.items() if pair in options.pairs}
         plan.jobs += [replace(spec, follows=follows.get(spec.lang)) for spec in guide_plan.jobs]
         plan.known.update(guide_plan.known)
     jobs = {(spec.slug, spec.lang) for spec in plan.jobs}

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 # Stage modules are imported inside the commands: a build with nothing to do
 # answers from its state file without loading WeasyPrint, ICU or the catalogs.
 
+PSEUDO_DIR = tree_dir(PSEUDO)
+SITE_DIR = tree_dir(SITE)
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Publish multilingual resource guides: Markdown to gettext catalogs to PDF and HTML.")
 out = Console()
@@ -398,7 +401,11 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
               quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for CI)."),
               keep_print_html: bool = typer.Option(False, "--keep-print-html",
                                                    help="Also write the HTML each PDF is typeset from, to "
-                                                        "build/.guidebuilder/site/print/<guide>/<lang>.html.")) -> None:
+                                                        "build/.guidebuilder/site/print/<guide>/<lang>.html."),
+              shard: str | None = typer.Option(None, "--shard",
+                                               help="K/N: build the K-th of N shares of the guide x language pairs, "
+                                                    "balanced by the pages of the last build; merge them with "
+                                                    "'guidebuilder site --from DIR...'.")) -> None:
     """Build every guide x language as PDF and HTML into build/site/."""
     try:
         proj = load_project(project)
@@ -415,10 +422,15 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         default_out = out_dir is None
         out_dir = out_dir or tree_dir(PROOF if proof else SITE)
         out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
+        pairs = None
+        if shard is not None:
+            from .shards import parse_shard, shard_pairs
+
+            pairs = shard_pairs(proj, slugs, langs or proj.all_languages(), parse_shard(shard), out_path)
         options = BuildOptions(out_dir=out_path, guides=slugs, langs=langs, formats=formats, only_formats=bool(format),
                                jobs=jobs,
                                force=force, include_fuzzy=include_fuzzy, proof=proof, paper=paper, marks=marks,
-                               keep_print_html=keep_print_html)
+                               keep_print_html=keep_print_html, pairs=pairs)
         from .state import unchanged_report
 
         report = unchanged_report(proj, slugs, options)
@@ -426,7 +438,7 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
         if report is None:
             from .build import build
 
-            total = len(slugs) * len(langs or proj.all_languages())
+            total = len(pairs) if pairs is not None else len(slugs) * len(langs or proj.all_languages())
             report = _run_build(lambda progress: build(proj, slugs, options, progress), total, quiet)
         if default_out and (built or not STATUS_PAGE.is_file()):  # an unchanged build leaves it as it is
             from .status import write_status
@@ -483,8 +495,31 @@ def screenshots_cmd(lang: str = typer.Option(..., "--lang", "-l", help="The lang
         _fail(exc)
 
 
-PSEUDO_DIR = tree_dir(PSEUDO)
-SITE_DIR = tree_dir(SITE)
+@app.command("site")
+def site_cmd(folders: list[Path] | None = typer.Argument(None, help="More shard folders (after --from)."),
+             from_dirs: list[Path] | None = typer.Option(None, "--from", help="A folder 'build-guides --shard K/N' "
+                                                                             "wrote (repeatable)."),
+             project: Path = ProjectOpt,
+             out_dir: Path = typer.Option(SITE_DIR, "--out", "-o", help="The site folder to write.")) -> None:
+    """Merge the folders of a sharded build into one site: pages, manifest.json and the portal."""
+    from .shards import merge_shards
+
+    try:
+        proj = load_project(project)
+        sources = [*(from_dirs or []), *(folders or [])]
+        if not sources:
+            raise GuideError("name the shard folders: guidebuilder site --from DIR [DIR...]")
+        for folder in sources:
+            if not folder.is_dir():
+                raise GuideError(f"{folder} is not a folder; pass the folders 'build-guides --shard K/N' wrote")
+        report = merge_shards(proj, sources, out_dir if out_dir.is_absolute() else Path.cwd() / out_dir)
+    except GuideError as exc:
+        _fail(exc)
+    _summary(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
 
 
 @app.command("pseudo")

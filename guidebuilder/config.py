@@ -104,9 +104,13 @@ class Project:
             return None
         import base64
 
-        media = "image/svg+xml" if self.brand_logo.lower().endswith(".svg") else "image/png"
-        data = base64.b64encode((self.root / self.brand_logo).read_bytes()).decode("ascii")
-        return f"data:{media};base64,{data}"
+        from .images import publish_image
+
+        # Sanitized like the guides' images: an SVG logo keeps its drawing only, a PNG loses its metadata.
+        logo = Path(self.brand_logo)
+        published = publish_image(self.root / logo.parent, logo.name, self.brand_logo)
+        media = "image/svg+xml" if logo.suffix.lower() == ".svg" else "image/png"
+        return f"data:{media};base64,{base64.b64encode(published.data).decode('ascii')}"
 
     def min_coverage_for(self, slug: str) -> float:
         """Publishing threshold for one guide (guidebuilder.toml [guides.<slug>])."""

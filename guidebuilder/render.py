@@ -87,12 +87,24 @@ class RenderedPage:
     text_chars: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class ShownImage:
+    """How a page shows an image: its address, a WebP alternative's, its size in pixels (None: unknown)."""
+
+    src: str
+    webp: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
 class BodyRenderer:
     """Blocks to HTML for one language and target."""
 
     def __init__(self, guide: Guide, translation: Translation, facts: LocaleFacts, source_facts: LocaleFacts,
-                 target: str, proof: bool = False, findings: Sequence[Finding] = (), block_ids: bool = False):
+                 target: str, proof: bool = False, findings: Sequence[Finding] = (), block_ids: bool = False,
+                 images: Mapping[str, ShownImage] | None = None):
         self.guide = guide
+        self.images = images or {}
         self.translation = translation
         self.facts = facts
         self.source_facts = source_facts
@@ -272,8 +284,14 @@ class BodyRenderer:
             resolved = self.translation.resolve(message)
             alt = unicodedata.normalize("NFC", parse_plain(resolved.text if resolved.translated else message.text))
             src = localized_asset(self.guide.abs_dir, block.attrs["src"], self.translation.lang)
-            return Markup('<figure class="image"{}><img src="{}" alt="{}"{}>{}</figure>').format(
-                ident, src, alt, attrs, self.note(message))
+            shown = self.images.get(src, ShownImage(src))
+            size = Markup("")
+            if shown.width and shown.height:  # the browser reserves the space before the image arrives
+                size = Markup(' width="{}" height="{}"').format(shown.width, shown.height)
+            img = Markup('<img src="{}" alt="{}"{}{}>').format(shown.src, alt, size, attrs)
+            if shown.webp:
+                img = Markup('<picture><source type="image/webp" srcset="{}">{}</picture>').format(shown.webp, img)
+            return Markup('<figure class="image"{}>{}{}</figure>').format(ident, img, self.note(message))
         if kind == "rule":
             return Markup("<hr>")
         if kind == "code":
@@ -361,7 +379,8 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
                 css: str, links: PageLinks, proof: bool = False, chrome: Chrome | None = None,
                 edition: Edition | None = None, card: bool = False,
                 logo: str | None = None, findings: Sequence[Finding] = (), notices: bool = False,
-                follows: Mapping[str, Any] | None = None, block_ids: bool = False) -> tuple[str, BodyRenderer]:
+                follows: Mapping[str, Any] | None = None, block_ids: bool = False,
+                images: Mapping[str, ShownImage] | None = None) -> tuple[str, BodyRenderer]:
     """The full HTML document of a guide in one language; chrome gives the interface text (default: the package's).
 
     edition adds the QR code and edition stamp (the print colophon, or a card's top);
@@ -369,10 +388,11 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
     block_ids puts each block's stable anchor (anchors.py) on it as its id.
     notices tops the page with what the reader should know of its translation: that parts of it are in the
     source language, and the source edition (follows: {"version", "date"}) an incomplete translation follows.
+    images says how each image is shown (by its path in the guide folder; default: as it is there).
     """
     lang = translation.lang
     chrome = chrome or default_chrome(lang)
-    renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof, findings, block_ids)
+    renderer = BodyRenderer(guide, translation, facts, source_facts, target, proof, findings, block_ids, images)
     meta_id = {key: renderer.block_id(message) for key, message in guide.meta_messages.items()}  # document order
     # The title's note follows the heading: the running header repeats the heading's whole content.
     meta = {key: renderer.message_html(message, with_note=key != "title")

@@ -27,16 +27,20 @@ MANIFEST = "manifest.json"
 Writes = list[tuple[Path, bytes]]
 
 
-def whole_site(project: Project, report: BuildReport, state: JsonObject) -> BuildReport:
+def whole_site(project: Project, report: BuildReport, state: JsonObject,
+               pairs: frozenset[tuple[str, str]] | None = None) -> BuildReport:
     """This build's results plus what earlier builds left for the guides and languages it did not touch.
 
-    A build of one guide or one language must not drop the others from the manifest and portal.
+    A build of one guide or one language must not drop the others from the manifest and portal;
+    a shard's (pairs given) lists its own pairs only, for the merge to put together.
     """
     built = {(r.slug, r.lang): r for r in report.results}
     results = []
     titles = {}
     for slug in guide_slugs(project.root):
         for lang in project.all_languages():
+            if pairs is not None and (slug, lang) not in pairs:
+                continue
             result = built.get((slug, lang))
             if result is None:
                 result = remembered_result(state, slug, lang)

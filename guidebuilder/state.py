@@ -42,6 +42,7 @@ class BuildOptions:
     marks: bool = False  # crop marks and 1/8 in of bleed on the guide PDF
     keep_print_html: bool = False  # also write the HTML each PDF is typeset from (build/.guidebuilder/site/print/)
     block_ids: bool = False  # every block of the web page gets its anchor as id (screenshots build with it)
+    pairs: frozenset[tuple[str, str]] | None = None  # --shard: only these guide x language pairs
 
     @property
     def state_dir(self) -> Path:
@@ -80,7 +81,8 @@ def whole_key(project: Project, slugs: list[str], langs: list[str], options: Bui
                                      options.paper or project.paper, str(project.locales_dir),
                                      *(["only formats"] if options.only_formats else []),
                                      *(["marks"] if options.marks else []),
-                                     *(["block ids"] if options.block_ids else [])])
+                                     *(["block ids"] if options.block_ids else []),
+                                     *([sorted(options.pairs)] if options.pairs is not None else [])])
 
 
 def unchanged_report(project: Project, slugs: list[str], options: BuildOptions) -> BuildReport | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -18,7 +19,9 @@ if TYPE_CHECKING:
     from ..check import Finding
     from ..chrome import Chrome
     from ..config import Project
+    from ..images import PublishedImage
     from ..locales import LocaleFacts
+    from ..render import ShownImage
     from ..source import Guide
     from ..state import BuildOptions
     from ..translate import Translation
@@ -57,6 +60,59 @@ class Job:
         from ..fonts import facts_families
 
         return facts_families(self.facts, self.source_facts)
+
+    @property
+    def image_cache(self) -> Path:
+        """Where scaled photos are kept by checksum, beside the font cache."""
+        return self.font_cache.parent / "images"
+
+    @cached_property
+    def images(self) -> dict[str, PublishedImage]:
+        """Every image the page shows in this language (a translated one where it exists), as published."""
+        return self.images_in(self.lang)
+
+    def images_in(self, lang: str) -> dict[str, PublishedImage]:
+        """Every image a page of the guide in lang shows, as published (processed photos come from the cache)."""
+        from ..images import publish_image
+        from ..render import localized_asset
+
+        found: dict[str, PublishedImage] = {}
+        guide = self.guide
+        folder = Path(guide.src_path).parent
+        blocks = [*guide.blocks, *(block for _label, footnote in guide.footnotes for block in footnote)]
+        while blocks:
+            block = blocks.pop(0)
+            blocks[:0] = block.children
+            if block.kind == "image":
+                src = localized_asset(guide.abs_dir, block.attrs["src"], lang)
+                if src not in found:
+                    found[src] = publish_image(guide.abs_dir, src, (folder / src).as_posix(), self.image_cache)
+        return found
+
+    @property
+    def image_warnings(self) -> list[str]:
+        """A warning for each source image over 1 MB, with the size it was cut to."""
+        return [image.warning for image in self.images.values() if image.warning]
+
+    def web_images(self) -> dict[str, ShownImage]:
+        """How the web page shows each image: the published file beside it, its WebP alternative, its size."""
+        from ..render import ShownImage
+
+        return {src: ShownImage(src, image.webp_src, image.width, image.height) for src, image in self.images.items()}
+
+    def print_images(self, lang: str | None = None) -> dict[str, ShownImage]:
+        """How a PDF in lang (default: the job's) shows each image: the published bytes as a data: URI."""
+        import base64
+        import mimetypes
+
+        from ..render import ShownImage
+
+        shown = {}
+        for src, image in (self.images if lang in (None, self.lang) else self.images_in(lang)).items():
+            media = mimetypes.guess_type(src)[0] or "application/octet-stream"
+            shown[src] = ShownImage(f"data:{media};base64,{base64.b64encode(image.data).decode()}", None,
+                                    image.width, image.height)
+        return shown
 
     def language_menu(self) -> list[tuple[str, str, str, str]]:
         """(tag, native name, href, direction) of every published language, for the page's language menu."""

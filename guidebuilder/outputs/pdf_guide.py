@@ -104,6 +104,7 @@ def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = F
         from ..grayscale import grayscale_data_uri
 
         logo = grayscale_data_uri(logo)
+    images = job.print_images()
     draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
                            job.options.proof, job.chrome, edition, logo=logo, findings=job.findings,
                            notices=True, follows=job.follows)
@@ -121,7 +122,8 @@ def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = F
         else:
             html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
                                           links, job.options.proof, job.chrome, edition, logo=logo,
-                                          findings=job.findings, notices=True, follows=job.follows)
+                                          findings=job.findings, notices=True, follows=job.follows,
+                                          images=images)
         if printed is not None:
             printed.append(html)
         return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, job.font_cache],
@@ -131,7 +133,7 @@ def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = F
     warnings = [f"{guide.src_path}:{table.line}: table wider than the page by {table.overflow_pt:.0f} pt "
                 f"in the {job.lang} PDF, even in 7.5 pt type with words broken; give it fewer columns or "
                 f"split it" for table in pdf.wide_tables]
-    return pdf, warnings
+    return pdf, warnings + job.image_warnings
 
 
 def _typeset_fitting_tables(typeset: Callable[[str], PdfResult]) -> PdfResult:

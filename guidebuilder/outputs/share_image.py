@@ -70,7 +70,7 @@ def typeset(job: Job) -> PdfResult:
 
     def page(css: str) -> tuple[str, Any]:
         return render_page(guide, job.translation, job.facts, job.source_facts, "print", css, PageLinks([]), False,
-                           job.chrome, edition, card=True, logo=logo)
+                           job.chrome, edition, card=True, logo=logo, images=job.print_images())
 
     draft, renderer = page("")
     card = "wallet-card" in guide.formats or ("summary" not in guide.meta_messages and len(renderer.toc) < 4)

@@ -93,7 +93,7 @@ class _Face:
         job = self.job
         html, _renderer = render_page(job.guide, self.translation, self.facts, job.source_facts, "print", css,
                                       PageLinks([]), False, self.chrome, self.edition, card=True,
-                                      logo=self.logo)
+                                      logo=self.logo, images=job.print_images(self.translation.lang))
         return html
 
     def fit(self, faces: str, width: float, height: float) -> Any:

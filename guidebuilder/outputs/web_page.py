@@ -10,7 +10,6 @@ from .pdf_guide import pdf_path
 
 if TYPE_CHECKING:
     from ..render import Download
-    from ..source import Block
 
 
 class WebPage:
@@ -46,14 +45,21 @@ class WebPage:
                        "web")
         html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "web", css, links,
                                       job.options.proof, job.chrome, findings=job.findings,
-                                      notices=True, follows=job.follows, block_ids=block_ids)
+                                      notices=True, follows=job.follows, block_ids=block_ids,
+                                      images=job.web_images())
         page = job.out_dir / "index.html"
         data = html.encode("utf-8")
         files = [(page, data)]
         files += [(job.out_dir / "fonts" / path.name, path.read_bytes()) for _font, path in faces]
-        files += [(job.out_dir / asset, (guide.abs_dir / asset).read_bytes()) for asset in _assets(job)]
+        for src, image in job.images.items():
+            files.append((job.out_dir / src, image.data))
+            if image.webp and image.webp_src:
+                files.append((job.out_dir / image.webp_src, image.webp))
+        # Image folders hold only what the page shows: a replaced photo's old copies go.
+        folders = sorted({(job.out_dir / src).parent for src in job.images} - {job.out_dir})
         output = replace(job.output(self.name, page, data), files=tuple(job.rel(path) for path, _data in files[1:]))
-        return Made(output, files, owns=[job.out_dir / "fonts"])
+        return Made(output, files, job.image_warnings,
+                    owns=[job.out_dir / "fonts", *folders])
 
 
 def _downloads(job: Job, made: dict[str, Made]) -> list[Download]:
@@ -71,22 +77,3 @@ def _downloads(job: Job, made: dict[str, Made]) -> list[Download]:
         if size:
             found.append(Download(kind, path.name, media, size))
     return found
-
-
-def _assets(job: Job) -> list[str]:
-    """Relative paths of the images a guide's page uses in one language."""
-    from ..render import localized_asset
-
-    guide = job.guide
-    found: list[str] = []
-
-    def walk(blocks: list[Block]) -> None:
-        for block in blocks:
-            if block.kind == "image":
-                src = localized_asset(guide.abs_dir, block.attrs["src"], job.lang)
-                if "://" not in src and (guide.abs_dir / src).is_file():
-                    found.append(src)
-            walk(block.children)
-
-    walk(guide.blocks)
-    return sorted(set(found))
