@@ -275,6 +275,7 @@ class Download:
     href: str  # relative to the page
     type: str  # its media type
     bytes: int
+    label: str  # the chrome message that names it, with {size}
 
 
 @dataclass(frozen=True)
@@ -317,7 +318,7 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
         license=guide.meta.get("license"), contact=guide.meta.get("contact"),
         languages=links.languages, pdf_href=links.pdf_href, pdf_size=pdf_size, edition=edition, card=card,
         logo=logo,
-        extras=[{"kind": e.kind, "href": e.href, "type": e.type, "size": size_text(facts, e.bytes)}
+        extras=[{"kind": e.kind, "href": e.href, "type": e.type, "size": size_text(facts, e.bytes), "label": e.label}
                 for e in links.extras],
         digits=facts.digits, _=chrome.text,
     )
