@@ -132,7 +132,8 @@ def unregister(name: str) -> None:
 
 def offered() -> list[OutputKind]:
     """The kinds a web page and the portal offer for download (those with a label), in registration order."""
-    return [kind for kind in KINDS.values() if kind.label]
+    # getattr: a kind written before kinds had labels is still built, only not offered.
+    return [kind for kind in KINDS.values() if getattr(kind, "label", None)]
 
 
 def selected(formats: tuple[str, ...] | list[str]) -> list[OutputKind]:
