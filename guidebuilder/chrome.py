@@ -40,6 +40,8 @@ PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # What a translator is told about each template's strings.
 COMMENTS = {"page.html.j2": "Interface text of every guide page (web and PDF)",
             "portal.html.j2": "Interface text of the site index (build/site/index.html)"}
+# The output kinds' download labels (outputs/*.py) are shown on both.
+OUTPUTS_COMMENT = "Download link of a guide's web page and of the site index"
 
 
 def placeholders(text: str) -> list[str]:
@@ -50,20 +52,25 @@ def placeholders(text: str) -> list[str]:
 # -- the template ------------------------------------------------------------------------
 
 def template_messages() -> list[tuple[str, str, int]]:
-    """(msgid, template path, line) of every _() call in guidebuilder's templates, sorted by location."""
+    """(msgid, path, line) of every _() call in guidebuilder's templates, then of N_() in its output kinds."""
     found = []
-    templates = [p for p in (PACKAGE / "templates").iterdir() if p.name.endswith(".j2")]
-    # One folder, so sorting by name is sorting by path.
-    for path in sorted(templates, key=lambda p: p.name):
+    sources: list[tuple[Any, str, Any, dict[str, None], dict[str, str]]]
+    sources = [(p, "templates", babel_extract, {"_": None}, _JINJA_OPTIONS)
+               for p in (PACKAGE / "templates").iterdir() if p.name.endswith(".j2")]
+    # Each output kind's download label (outputs.N_): a kind added to outputs/ brings its label to translators.
+    sources += [(p, "outputs", "python", {"N_": None}, {})
+                for p in (PACKAGE / "outputs").iterdir() if p.name.endswith(".py")]
+    for path, folder, method, keywords, options in sources:
         with path.open("rb") as handle:
-            # jinja2 and babel annotate an extraction method differently (its keywords, options and what it
-            # yields); babel calls jinja2's as babel documents, so only the annotations disagree.
+            # method is Any: jinja2 and babel annotate an extraction method differently (its keywords, options
+            # and what it yields); babel calls jinja2's as babel documents, so only the annotations disagree.
             for line, msgid, _comments, _context in babel_extract_messages(
-                    babel_extract, handle, keywords={"_": None}, options=_JINJA_OPTIONS):  # type: ignore[arg-type]
+                    method, handle, keywords=keywords, options=options):
                 # A keyword spec of None takes the one argument, so a message is never a tuple of plural forms.
                 assert isinstance(msgid, str)
-                found.append((msgid, f"templates/{path.name}", line))
-    return found
+                found.append((msgid, f"{folder}/{path.name}", line))
+    # The templates first, so that the page's own text leads the catalog as it did before output kinds had labels.
+    return sorted(found, key=lambda item: (not item[1].startswith("templates/"), item[1], item[2]))
 
 
 def build_chrome_template(created: str) -> polib.POFile:
@@ -78,7 +85,8 @@ def build_chrome_template(created: str) -> polib.POFile:
             entries[msgid].occurrences.append(occurrence)
             continue
         names = placeholders(msgid)
-        comment = COMMENTS.get(Path(path).name, "Interface text of built pages")
+        comment = OUTPUTS_COMMENT if path.startswith("outputs/") else COMMENTS.get(Path(path).name,
+                                                                                  "Interface text of built pages")
         if names:
             comment += f"; keep {', '.join(names)} exactly as written"
         # python-brace-format makes `msgfmt --check-format` compare the {name}s of msgid and msgstr.

@@ -8,6 +8,7 @@ needs help: font sources, bidi isolation and Korean keep-all.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,9 +38,17 @@ TEMPLATES = resources.files("guidebuilder") / "templates"
 @lru_cache(maxsize=1)
 def jinja_env() -> jinja2.Environment:
     """Jinja environment over the package's templates; HTML templates autoescape."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-                              autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",)),
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",)),
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["url_breaks"] = url_breaks
+    return env
+
+
+def url_breaks(url: str) -> Markup:
+    """An address that may wrap after a slash or before a dot (never inside "org"), as typesetters break URLs."""
+    escaped = str(escape(url))
+    return Markup(re.sub(r"(?<=/)(?=[^/])|(?=\.)", "<wbr>", escaped))
 
 
 def format_size(size: int, facts: LocaleFacts) -> str:
@@ -48,7 +57,8 @@ def format_size(size: int, facts: LocaleFacts) -> str:
         text = format_unit(round(size / 1_000_000, 1), "digital-megabyte", length="short", locale=facts.babel)
     else:
         text = format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=facts.babel)
-    return facts.digits(text)
+    # A size never wraps between its number and its unit ("300 | kB" on a phone).
+    return facts.digits(text).replace(" ", "\u00a0")
 
 
 def size_text(facts: LocaleFacts, size: int) -> Markup:
@@ -364,6 +374,7 @@ class Download:
     href: str  # relative to the page
     type: str  # its media type
     bytes: int
+    label: str  # the chrome message that names it, with {size}
 
 
 @dataclass(frozen=True)
@@ -426,7 +437,8 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
         license=guide.meta.get("license"), contact=guide.meta.get("contact"),
         languages=links.languages, pdf_href=links.pdf_href, pdf_size=pdf_size, edition=edition, card=card,
         logo=logo, title_note=title_note,
-        extras=[{"kind": e.kind, "href": e.href, "type": e.type, "size": size_text(facts, e.bytes)}
+        extras=[{"kind": e.kind, "href": e.href, "type": e.type, "size": size_text(facts, e.bytes),
+                 "label": e.label}
                 for e in links.extras],
         digits=facts.digits, _=chrome.text, has=chrome.has, source_tag=source_facts.bcp47,
         source_dir=source_facts.direction, partial=partial, follows=follows_text,

@@ -16,13 +16,12 @@ from .config import Project, guide_slugs
 from .fonts import cache_root, face_css, font_stack, page_chars
 from .locales import facts_for
 from .model import BuildReport, JsonObject
+from .outputs import offered
 from .pagestyle import subset_faces
 from .planner import remembered_result
 from .render import jinja_env, size_label, size_text
 from .state import BuildOptions
 
-# The outputs besides the PDF the portal offers for download, with their media types.
-DOWNLOAD_TYPES = {"wallet-card": "application/pdf", "text": "text/plain"}
 MANIFEST = "manifest.json"
 Writes = list[tuple[Path, bytes]]
 
@@ -110,6 +109,8 @@ def remove_listed(out_dir: Path, paths: list[str]) -> None:
 def _portal_files(project: Project, out_dir: Path, report: BuildReport) -> Writes:
     source = facts_for(project.source_language, project)
     chromes = {code: chrome_or_default(project, code) for code in project.all_languages()}
+    kinds = {kind.name: kind for kind in offered() if kind.name != "pdf"}  # the PDF has a link of its own
+    order = {name: index for index, name in enumerate(kinds)}  # registration order, as on the web page
     cards = []
     for slug, title in report.titles.items():
         rows = []
@@ -122,9 +123,10 @@ def _portal_files(project: Project, out_dir: Path, report: BuildReport) -> Write
                          "html": r.html, "pdf": r.pdf,
                          "pdf_label": size_label(chromes[r.lang], r.pdf_bytes, facts) if r.pdf_bytes else None,
                          "chrome": chromes[r.lang].text,
-                         "extras": [{"kind": o.kind, "href": o.path, "type": DOWNLOAD_TYPES[o.kind],
-                                     "size": size_text(facts, o.bytes)}
-                                    for o in r.outputs if o.kind in DOWNLOAD_TYPES]})
+                         "extras": [{"kind": o.kind, "href": o.path, "type": kinds[o.kind].media_type,
+                                     "size": size_text(facts, o.bytes), "label": kinds[o.kind].label}
+                                    for o in sorted(r.outputs, key=lambda o: order.get(o.kind, len(order)))
+                                    if o.kind in kinds]})
         cards.append({"slug": slug, "title": title, "languages": rows})
     template = jinja_env().get_template("portal.html.j2")
     _ = chromes[project.source_language].text

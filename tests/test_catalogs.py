@@ -20,7 +20,7 @@ def test_extract_matches_golden_pot(project, cli):
     result = cli("extract", cwd=project, env=EPOCH)
     assert result.code == 0, result.stderr
     assert result.stdout == ("locales/fixture.pot: 25 messages (written)\n"
-                             "locales/guidebuilder.pot: 14 messages (written)\n")
+                             "locales/guidebuilder.pot: 19 messages (written)\n")
     expected = (DATA / "golden" / "fixture.pot").read_text(encoding="utf-8")
     assert (project / "locales" / "fixture.pot").read_text(encoding="utf-8") == expected
 
@@ -31,7 +31,7 @@ def test_extract_is_deterministic_and_skips_date_only_changes(project, cli):
     first = pot.read_bytes()
     again = cli("extract", cwd=project, env={"SOURCE_DATE_EPOCH": "1800000000"})
     assert again.stdout == ("locales/fixture.pot: 25 messages (unchanged)\n"
-                            "locales/guidebuilder.pot: 14 messages (unchanged)\n")
+                            "locales/guidebuilder.pot: 19 messages (unchanged)\n")
     assert pot.read_bytes() == first  # only the creation date would differ: not rewritten
     guide = project / "guides" / "fixture" / "guide.md"
     guide.write_text(guide.read_text().replace("Second step", "Second step, carefully"))
@@ -154,7 +154,7 @@ def test_sample_catalogs_are_current_and_complete(cli):
     assert cli("update", "--check", cwd=ROOT).code == 0
     data = json.loads(cli("stats", "--format", "json", cwd=ROOT).stdout)
     slugs = {g["slug"] for g in data["guides"]}
-    assert slugs == {"responding-to-hate", "know-your-rights-card"}
+    assert slugs == {"responding-to-hate", "know-your-rights-card", "hotline-card"}
     for guide in data["guides"]:
         assert len(guide["languages"]) == 8
         for lang in guide["languages"]:

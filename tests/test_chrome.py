@@ -50,7 +50,7 @@ def _build_html(project: Path, cli, lang: str, *extra: str):
 def test_extract_writes_the_chrome_template(project, cli):
     result = cli("extract", cwd=project, env=EPOCH)
     assert result.code == 0, result.stderr
-    assert "locales/guidebuilder.pot: 14 messages (written)\n" in result.stdout
+    assert "locales/guidebuilder.pot: 19 messages (written)\n" in result.stdout
     pot = project / "locales" / "guidebuilder.pot"
     assert pot.read_text(encoding="utf-8") == (DATA / "golden" / "guidebuilder.pot").read_text(encoding="utf-8")
     # Every location points at the template line that calls _() with that text.
@@ -60,7 +60,7 @@ def test_extract_writes_the_chrome_template(project, cli):
             assert f'_("{entry.msgid}"' in source or f"_('{entry.msgid}'" in source, (path, line)
     first = pot.read_bytes()
     again = cli("extract", cwd=project, env={"SOURCE_DATE_EPOCH": "1800000000"})
-    assert "locales/guidebuilder.pot: 14 messages (unchanged)\n" in again.stdout
+    assert "locales/guidebuilder.pot: 19 messages (unchanged)\n" in again.stdout
     assert pot.read_bytes() == first  # only the date would change: not rewritten
 
 
@@ -73,7 +73,7 @@ def test_init_creates_the_chrome_catalog_from_the_package_translation(project, c
     po = polib.pofile(str(path))
     package = polib.pofile(str(ROOT / "guidebuilder/ui/km.po"))
     assert po.metadata["Language"] == "km"
-    assert len(po) == 14 and not po.untranslated_entries() and not po.obsolete_entries()
+    assert len(po) == 19 and not po.untranslated_entries() and not po.obsolete_entries()
     for entry in po:
         assert entry.msgstr == package.find(entry.msgid).msgstr
     assert po.find("Download PDF ({size})").flags == ["python-brace-format"]
@@ -113,11 +113,11 @@ def test_a_language_without_chrome_translations_falls_back_to_english(project, c
     data = json.loads(cli("stats", "--format", "json", cwd=project).stdout)
     chrome = {row["lang"]: row for row in data["chrome"]["languages"]}
     assert data["chrome"]["domain"] == "guidebuilder"
-    assert (chrome["es"]["chrome"], chrome["es"]["messages"]["english"]) == ("en (fallback)", 14)
-    assert (chrome["bn"]["chrome"], chrome["bn"]["messages"]["translated"]) == ("bn", 14)
+    assert (chrome["es"]["chrome"], chrome["es"]["messages"]["english"]) == ("en (fallback)", 19)
+    assert (chrome["bn"]["chrome"], chrome["bn"]["messages"]["translated"]) == ("bn", 19)
     text = cli("stats", cwd=project).stdout
     row = next(line for line in text.splitlines() if line.startswith("│ es ") and "fallback" in line)
-    assert row.split("│")[1:-1] == [" es       ", "       0 ", "       0 ", "      14 ", "     0 ", " en (fallback) "]
+    assert row.split("│")[1:-1] == [" es       ", "       0 ", "       0 ", "      19 ", "     0 ", " en (fallback) "]
 
 
 def test_stats_counts_a_missing_project_catalog_from_the_package(project, cli):
@@ -126,7 +126,7 @@ def test_stats_counts_a_missing_project_catalog_from_the_package(project, cli):
     data = json.loads(cli("stats", "--format", "json", cwd=project).stdout)
     bn = next(row for row in data["chrome"]["languages"] if row["lang"] == "bn")
     assert bn["exists"] is False and bn["chrome"] == "bn"
-    assert bn["messages"] == {"translated": 0, "from_package": 14, "english": 0, "fuzzy": 0, "total": 14}
+    assert bn["messages"] == {"translated": 0, "from_package": 19, "english": 0, "fuzzy": 0, "total": 19}
 
 
 def test_misspelled_placeholder_is_an_error_that_stops_only_that_language(project, cli):

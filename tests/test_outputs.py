@@ -72,6 +72,34 @@ def test_a_registered_kind_is_written_and_listed(project, tmp_path, title_kind):
     assert entry["html"] == "fixture/bn/index.html" and entry["pdf"] is None
 
 
+class LabelledTitle(TitleText):
+    """The title kind with a download label: pages and the portal offer its file."""
+
+    name = "labelled-title"
+    label = "Title, plain text ({size})"
+    media_type = "text/plain"
+
+    def path(self, job: Job) -> Path:
+        return job.out_dir / "title.txt"
+
+
+def test_a_kind_registered_later_is_offered_by_the_page_and_the_portal(project, tmp_path):
+    register(LabelledTitle())
+    try:
+        out = tmp_path / "out"
+        report = build(load_project(project), ["fixture"],
+                       BuildOptions(out_dir=out, langs=["bn"], formats=("html", "labelled-title"), jobs=1))
+    finally:
+        unregister("labelled-title")
+    assert not report.failed
+    # No translation of the label in Bangla: English words, Bangla digits, the size as the file's.
+    assert (out / "fixture/bn/title.txt").stat().st_size < 500
+    page = (out / "fixture/bn/index.html").read_text(encoding="utf-8")
+    assert '<li><a href="title.txt" type="text/plain" download>Title, plain text (১\u00a0kB)</a></li>' in page
+    portal = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="fixture/bn/title.txt" lang="bn" dir="ltr" type="text/plain" download>Title, plain text (' in portal
+
+
 def test_manifest_lists_the_pdf_with_its_page_size(project, tmp_path):
     out = tmp_path / "out"
     report = build(load_project(project), ["fixture"], BuildOptions(out_dir=out, langs=["en"], formats=("pdf",),

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from conftest import ROOT
 
 LANGS = ["en", "bn", "zh_Hant", "hi", "km", "ko", "tl", "vi", "ur"]
-GUIDES = ["know-your-rights-card", "responding-to-hate"]
+GUIDES = ["hotline-card", "know-your-rights-card", "responding-to-hate"]
 BROWSER_TOOLS = ROOT / "tests" / "browser" / "node_modules"
 AXE = BROWSER_TOOLS / "axe-core" / "axe.min.js"
 VNU = BROWSER_TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"

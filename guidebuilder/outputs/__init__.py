@@ -141,11 +141,34 @@ class Made:
     owns: list[Path] = field(default_factory=list)  # folders of this kind alone: files not made now are stale
 
 
+def N_(msgid: str) -> str:
+    """Mark a page chrome message in Python code for `extract` (gettext's N_); returns it unchanged."""
+    return msgid
+
+
 class OutputKind(Protocol):
-    """One kind of output: its --format name, the kinds it needs made first, and how it is made."""
+    """One kind of output: its --format name, the kinds it needs made first, and how it is made.
+
+    label is the page chrome's message that offers its file for download, with the file's {size}
+    (marked with N_ so that `extract` finds it); None for the web page, which is not downloaded.
+    """
 
     name: str
-    needs: tuple[str, ...]
+    media_type: str
+
+    @property
+    def label(self) -> str | None:
+        """The download link's chrome message, e.g. "Wallet card, PDF ({size})"."""
+        ...
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The kinds made first when they are selected."""
+        ...
+
+    def path(self, job: Job) -> Path:
+        """Where this kind's file of a job goes."""
+        ...
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Make this kind's files in memory; made holds the outputs of the kinds it needs, when selected."""
@@ -164,6 +187,12 @@ def register(kind: OutputKind) -> OutputKind:
 def unregister(name: str) -> None:
     """Remove a kind (for tests that register one of their own)."""
     KINDS.pop(name, None)
+
+
+def offered() -> list[OutputKind]:
+    """The kinds a web page and the portal offer for download (those with a label), in registration order."""
+    # getattr: a kind written before kinds had labels is still built, only not offered.
+    return [kind for kind in KINDS.values() if getattr(kind, "label", None)]
 
 
 def selected(formats: tuple[str, ...] | list[str]) -> list[OutputKind]:
@@ -202,7 +231,7 @@ def _register_builtin() -> None:
     from .wallet_card_sheet import WalletCardSheet
     from .web_page import WebPage
 
-    # The web page comes after every kind it offers for download, so that it knows their sizes.
+    # The web page needs every kind it offers for download (see WebPage.needs), so that it knows their sizes.
     register(PdfGuide())
     register(PdfGrayscale())
     register(Booklet())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from . import Job, Made
+from . import N_, Job, Made
 
 HALF = {"letter": "half-letter", "a4": "a5"}  # the booklet's page for each paper
 SHEET_PT = {"letter": (792.0, 612.0), "a4": (841.89, 595.28)}  # landscape
@@ -71,6 +71,12 @@ class Booklet:
 
     name = "booklet"
     needs: tuple[str, ...] = ()
+    label = N_("Booklet to fold, PDF ({size})")
+    media_type = "application/pdf"
+
+    def path(self, job: Job) -> Path:
+        """Where this kind's file of a job goes."""
+        return booklet_path(job)
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Typeset the guide on half pages, then impose them in printer spreads on the job's paper."""

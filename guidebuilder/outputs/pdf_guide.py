@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import Job, Made
+from . import N_, Job, Made
 
 if TYPE_CHECKING:
     from ..pdf import PdfResult, WideTable
@@ -22,6 +22,12 @@ class PdfGuide:
 
     name = "pdf"
     needs: tuple[str, ...] = ()
+    label = N_("Download PDF ({size})")
+    media_type = "application/pdf"
+
+    def path(self, job: Job) -> Path:
+        """Where this kind's file of a job goes."""
+        return pdf_path(job)
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Typeset the print page on the job's paper, with a warning for every table too wide for it."""
@@ -69,6 +75,12 @@ class PdfGrayscale:
 
     name = "pdf-grayscale"
     needs: tuple[str, ...] = ()
+    label = N_("Black-and-white PDF for copiers ({size})")
+    media_type = "application/pdf"
+
+    def path(self, job: Job) -> Path:
+        """Where this kind's file of a job goes."""
+        return grayscale_path(job)
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Check that every text colour reads in gray, then typeset the guide with every colour in gray."""

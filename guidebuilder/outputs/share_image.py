@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RenderError
-from . import Job, Made
+from . import N_, Job, Made
 
 if TYPE_CHECKING:
     from ..pdf import PdfResult
@@ -46,6 +46,12 @@ class ShareImage:
 
     name = "share-image"
     needs: tuple[str, ...] = ()
+    label = N_("Image to share, PNG ({size})")
+    media_type = "image/png"
+
+    def path(self, job: Job) -> Path:
+        """Where this kind's file of a job goes."""
+        return share_path(job)
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Typeset the share page, then draw it as a PNG of exactly 1080 x 1350 pixels."""

@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import Job, Made
+from . import N_, Job, Made
 
 if TYPE_CHECKING:
     from ..source import Block, Message
@@ -41,6 +41,12 @@ class TextMessage:
 
     name = "text"
     needs: tuple[str, ...] = ()
+    label = N_("Text message ({size})")
+    media_type = "text/plain"
+
+    def path(self, job: Job) -> Path:
+        """Where this kind's file of a job goes."""
+        return text_path(job)
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Title, the summary (or the card's text), and the page's address, as one message."""

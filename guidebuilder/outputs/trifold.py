@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RenderError
-from . import Job, Made
+from . import N_, Job, Made
 
 SHEET_PT = {"letter": (792.0, 612.0), "a4": (841.89, 595.28)}  # landscape
 FOLD_IN_NARROWER = 4.5  # 1/16 in: the fold-in panel sits inside the fold of the other two
@@ -101,6 +101,12 @@ class Trifold:
 
     name = "trifold"
     needs: tuple[str, ...] = ()
+    label = N_("Tri-fold leaflet, PDF ({size})")
+    media_type = "application/pdf"
+
+    def path(self, job: Job) -> Path:
+        """Where this kind's file of a job goes."""
+        return trifold_path(job)
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Lay out the cover, the text and the back as panels, then impose them on a sheet of the job's paper."""

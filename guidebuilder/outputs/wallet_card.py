@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RenderError
-from . import Job, Made
+from . import N_, Job, Made
 
 START_PT = 8.5
 FLOOR_PT = 6.5
@@ -35,6 +35,12 @@ class WalletCard:
 
     name = "wallet-card"
     needs: tuple[str, ...] = ()
+    label = N_("Wallet card, PDF ({size})")
+    media_type = "application/pdf"
+
+    def path(self, job: Job) -> Path:
+        """Where this kind's file of a job goes."""
+        return card_path(job)
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Fit the front in the job's language and the back in the card_back language, then join them."""

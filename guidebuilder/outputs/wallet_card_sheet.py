@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import Job, Made
+from . import N_, Job, Made
 
 PAPER_PT = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}
 COLUMNS, ROWS = 2, 5
@@ -120,6 +120,12 @@ class WalletCardSheet:
 
     name = "wallet-card-sheet"
     needs: tuple[str, ...] = ("wallet-card",)
+    label = N_("Sheet of 10 wallet cards, PDF ({size})")
+    media_type = "application/pdf"
+
+    def path(self, job: Job) -> Path:
+        """Where this kind's file of a job goes."""
+        return sheet_path(job)
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Impose the wallet card made now (or made here, when wallet-card is not selected) ten-up."""

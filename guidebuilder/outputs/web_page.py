@@ -1,11 +1,12 @@
-"""The web page: index.html with its own subset web fonts and images, and a link to the PDF."""
+"""The web page: index.html with its own subset web fonts and images, and a link to every file made for it."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import Job, Made
+from . import Job, Made, offered
 from .pdf_guide import pdf_path
 
 if TYPE_CHECKING:
@@ -16,7 +17,17 @@ class WebPage:
     """The `html` output kind."""
 
     name = "html"
-    needs: tuple[str, ...] = ("pdf", "wallet-card", "text")  # the download links show the files' sizes
+    label = None  # the page itself
+    media_type = "text/html"
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """Every kind offered for download, registered now or later: the links show the files' sizes."""
+        return tuple(kind.name for kind in offered())
+
+    def path(self, job: Job) -> Path:
+        """Where this kind's file of a job goes."""
+        return job.out_dir / "index.html"
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
         """Render the page once to learn the characters it draws, subset its fonts, render it with their CSS."""
@@ -47,7 +58,7 @@ class WebPage:
                                       job.options.proof, job.chrome, findings=job.findings,
                                       notices=True, follows=job.follows, block_ids=block_ids,
                                       images=job.web_images())
-        page = job.out_dir / "index.html"
+        page = self.path(job)
         data = html.encode("utf-8")
         files = [(page, data)]
         files += [(job.out_dir / "fonts" / path.name, path.read_bytes()) for _font, path in faces]
@@ -63,17 +74,24 @@ class WebPage:
 
 
 def _downloads(job: Job, made: dict[str, Made]) -> list[Download]:
-    """The guide's other outputs (front matter formats) the page offers: made now, or left by an earlier build."""
+    """Every other file made for the page's guide and language, besides the PDF (its own button).
+
+    A kind counts when it was made now, or when the guide asks for it (front matter formats)
+    and an earlier build left its file.
+    """
     from ..render import Download
-    from .text_message import text_path
-    from .wallet_card import card_path
 
     found = []
-    for kind, path, media in (("wallet-card", card_path(job), "application/pdf"),
-                              ("text", text_path(job), "text/plain")):
-        if kind not in job.guide.formats and kind not in made:
+    for kind in offered():
+        if kind.name == "pdf":
             continue
-        size = made[kind].output.bytes if kind in made else (path.stat().st_size if path.is_file() else None)
-        if size:
-            found.append(Download(kind, path.name, media, size))
+        path = kind.path(job)
+        if kind.name in made:
+            size: int | None = made[kind.name].output.bytes
+        elif kind.name in job.guide.formats and path.is_file():
+            size = path.stat().st_size
+        else:
+            continue
+        if size and kind.label:
+            found.append(Download(kind.name, path.name, kind.media_type, size, kind.label))
     return found
