@@ -28,7 +28,16 @@ from .fonts import load_manifest
 from .job import build_one
 from .locales import facts_for
 from .model import BuildReport, JsonObject, LanguageResult, Status
-from .planner import Plan, decision_record, kept_result, output_record, plan_guide, published, remembered
+from .planner import (
+    Plan,
+    decision_record,
+    kept_result,
+    output_record,
+    plan_guide,
+    published,
+    remembered,
+    remembered_result,
+)
 from .policy import Decision, Fail, Keep, Publish, decide
 from .site import MANIFEST, listed_files, remove_listed, site_files, whole_site, write_site
 from .source import Guide, read_guide
@@ -59,6 +68,8 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
             finished.append(done)
             if progress:
                 progress("done", done.result)
+    if options.only_formats:  # --format: the kinds not asked for keep their earlier files on the site
+        finished = [replace(f, result=with_earlier_outputs(f.result, state, options.out_dir)) for f in finished]
     results = {**plan.known, **{(f.spec.slug, f.spec.lang): f.result for f in finished}}
     report.results = [results[(slug, lang)] for slug in slugs for lang in langs if (slug, lang) in results]
     # One warning per problem: an image too large is the same in every language and output.
@@ -183,6 +194,20 @@ def gather_decision(project: Project, guide: Guide, lang: str, options: BuildOpt
                                lambda rel: (options.out_dir / rel).is_file()) is not None)
     return decide(findings, coverage, project.min_coverage_for(guide.slug), lang == project.source_language,
                   unreadable, options.proof, earlier), translation
+
+
+def with_earlier_outputs(result: LanguageResult, state: JsonObject, out_dir: Path) -> LanguageResult:
+    """A published result plus the earlier outputs of the kinds this build did not make, still on disk.
+
+    `build-guides --format html` rebuilds the page alone: the PDF, cards and images an
+    earlier build published stay listed (and so stay on the site), never removed as stale.
+    """
+    earlier = remembered_result(state, result.slug, result.lang)
+    if result.status is not Status.PUBLISHED or earlier is None or not earlier.live:
+        return result
+    made = {output.kind for output in result.outputs}
+    kept = [output for output in earlier.outputs if output.kind not in made and (out_dir / output.path).is_file()]
+    return replace(result, outputs=[*result.outputs, *kept]) if kept else result
 
 
 def next_state(project: Project, slugs: list[str], options: BuildOptions, state: JsonObject, finished: list[Finished],

@@ -248,3 +248,18 @@ def test_withdraw_setting_must_be_true_or_false(tmp_path, cli):
     assert (result.code, result.stderr) == (
         1, "error: guidebuilder.toml:3: [project] 'withdraw_below_coverage' must be true or false, not \"yes\"\n")
     assert not (tmp_path / "build").exists()
+
+
+def test_rebuilding_one_kind_keeps_the_others_on_the_site(project, cli):
+    """`--format html` for one language rebuilds its page; its PDF stays published and listed."""
+    assert cli("build-guides", "--quiet", "--lang", "bn", "--lang", "en", cwd=project).code == 0
+    site = project / "build" / "site"
+    pdf = site / "fixture" / "bn" / "fixture-bn.pdf"
+    before = pdf.read_bytes()
+    result = cli("build-guides", "--quiet", "--lang", "bn", "--format", "html", cwd=project)
+    assert result.code == 0, result.stdout + result.stderr
+    assert pdf.read_bytes() == before
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    bn = next(e for e in manifest["guides"][0]["languages"] if e["lang"] == "bn")
+    assert sorted(o["kind"] for o in bn["outputs"]) == ["html", "pdf"]
+    assert 'href="fixture-bn.pdf"' in (site / "fixture" / "bn" / "index.html").read_text(encoding="utf-8")
