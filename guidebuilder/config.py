@@ -37,6 +37,9 @@ class Project:
     withdraw_below_coverage: bool = False
     paper: str = "letter"
     site_url: str | None = None  # where the web pages are published; QR codes and text messages link there
+    # Each catalog entry's #. comment links to its block under site_url; every block of the web pages gets
+    # an id for it (about 20 bytes a block), so it is asked for, not implied by site_url.
+    preview_links: bool = False
     card_size: str = "business"  # the wallet card's trim size: CARD_SIZES
     card_back: str | None = None  # the wallet card's back: a language, "none", or None for the source language
     guide_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -88,6 +91,11 @@ class Project:
         if self.card_back == "none":
             return None
         return self.card_back or self.source_language
+
+    @property
+    def preview_url(self) -> str | None:
+        """site_url when the catalogs link each entry to its block there (preview_links), else None."""
+        return self.site_url if self.preview_links else None
 
     def site_url_error(self, kind: str) -> ConfigError:
         """The error of a kind that links to the web pages in a project without site_url."""
@@ -259,6 +267,7 @@ PROJECT: dict[str, Option] = {
     "paper": Option("'letter' or 'a4'", _choice("letter", "a4")),
     "site_url": Option('the https:// address the guides are published at (e.g. "https://guides.example.org")',
                        _site_url),
+    "preview_links": Option("true or false (true needs site_url)", _bool),
     "card_size": Option("'business' (3.5 x 2 in) or 'cr80' (85.6 x 54 mm, a bank card)",
                         _choice(*CARD_SIZES)),
     "card_back": Option('a configured language (e.g. "en") or "none"', _card_back),
@@ -358,6 +367,10 @@ def _apply(project: Project, data: dict[str, Any], report: _Report) -> None:
                               PROJECT, "[project]", "project")
     for name, value in settings.items():
         setattr(project, name, value)
+    if project.preview_links and not project.site_url:
+        report.error("[project] preview_links = true links to the blocks under site_url, but there is no site_url; "
+                     'add site_url = "https://..." (where build/site/ is published) or remove preview_links',
+                     "project", "preview_links")
     if project.source_language in project.languages and "languages" in settings:
         report.error(f"[project] 'languages' lists the source language {toml_value(project.source_language)}; "
                      "remove it (the source language is always published)", "project", "languages")

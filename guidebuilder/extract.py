@@ -74,7 +74,7 @@ class ExtractResult:
 def extract_guide(project: Project, slug: str) -> tuple[Guide, polib.POFile, bytes]:
     """Parse a guide and lay out its template (nothing written)."""
     guide = read_guide(project.root, slug)
-    pot = build_template(guide, creation_date(), project.site_url, project.source_language)
+    pot = build_template(guide, creation_date(), project.preview_url, project.source_language)
     return guide, pot, format_catalog(pot)
 
 

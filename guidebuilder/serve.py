@@ -161,7 +161,7 @@ def preview_page(project: Project, out_dir: Path, slug: str, lang: str) -> str |
     from .planner import JobSpec
     from .state import load_state
 
-    decisions = load_state(out_dir).get("decisions", {})
+    decisions = load_state(BuildOptions(out_dir=out_dir).state_dir).get("decisions", {})
     menu = tuple(code for code in project.all_languages()
                  if decisions.get(f"{slug}/{code}", {}).get("status") == Status.PUBLISHED.value)
     if lang not in menu:

@@ -119,7 +119,7 @@ def update(project: Project, slugs: list[str], langs: list[str], check: bool = F
         if slug != DOMAIN:  # the chrome starts from guidebuilder's own translation instead
             fill(catalog, memories[lang], slug)
             glossary = glossaries[lang]
-            annotate(catalog, project.site_url, slug, lang,
+            annotate(catalog, project.preview_url, slug, lang,
                      None if glossary is None else partial(comment_lines, glossary))
         try:
             planned.append((lang, slug, format_catalog(catalog), created))

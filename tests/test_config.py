@@ -148,3 +148,10 @@ def test_an_empty_language_list_is_a_project_in_its_source_language(project, cli
 def test_a_file_that_ends_inside_a_string_names_its_last_line(project, cli):
     stderr = _refused(project, cli, '[project]\nsource_language = "en')
     assert stderr == "error: guidebuilder.toml:2: unterminated string at the end of the file; fix the TOML syntax\n"
+
+
+def test_preview_links_need_a_site_url(project, cli):
+    stderr = _refused(project, cli, FIXTURE + "preview_links = true\n")
+    assert stderr == ("error: guidebuilder.toml:6: [project] preview_links = true links to the blocks under site_url, "
+                      "but there is no site_url; add site_url = \"https://...\" (where build/site/ is published) or "
+                      "remove preview_links\n")

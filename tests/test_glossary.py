@@ -141,7 +141,7 @@ def test_a_longer_term_hides_the_shorter_one_inside_it():
 def test_update_writes_glossary_and_preview_comments_that_msgfmt_accepts(project, cli):
     config = project / "guidebuilder.toml"
     config.write_text(config.read_text(encoding="utf-8").replace(
-        "[project]\n", '[project]\nsite_url = "https://guides.example.org"\n'), encoding="utf-8")
+        "[project]\n", '[project]\nsite_url = "https://guides.example.org"\npreview_links = true\n'), encoding="utf-8")
     _write_glossary(project)
     assert cli("extract", cwd=project).code == 0
     assert cli("update", cwd=project).code == 0
@@ -166,7 +166,7 @@ def test_update_writes_glossary_and_preview_comments_that_msgfmt_accepts(project
     assert cli("update", "--check", cwd=project).code == 0
     # the anchor is the id of the block that shows the message on the web page
     assert cli("build-guides", "--lang", "bn", "--format", "html", "-q", cwd=project).code == 0
-    html = (project / "build" / "fixture" / "bn" / "index.html").read_text(encoding="utf-8")
+    html = (project / "build" / "site" / "fixture" / "bn" / "index.html").read_text(encoding="utf-8")
     assert re.search(rf'<li id="{preview[0].rsplit("#", 1)[1]}">দ্বিতীয় ধাপ', html)
 
 

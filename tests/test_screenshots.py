@@ -43,7 +43,7 @@ def test_screenshots_one_png_per_block_with_a_json_index(project, cli, browser_a
     # the file names are the blocks' anchors: the same on a second run
     assert cli("screenshots", "--lang", "bn", cwd=project).code == 0
     assert sorted(p.name for p in folder.glob("*.png")) == pngs
-    assert not (project / "build" / "fixture").exists()  # the published folder is left alone
+    assert not (project / "build" / "site" / "fixture").exists()  # the published folder is left alone
 
 
 def test_screenshots_of_an_unconfigured_language_is_one_line_error(project, cli):

@@ -41,7 +41,7 @@ class WebPage:
         pdf_bytes = pdf.output.bytes if pdf else (pdf_file.stat().st_size if pdf_file.is_file() else None)
         links = PageLinks(job.language_menu(), pdf_file.name if pdf_bytes else None, pdf_bytes, _downloads(job, made))
         # Block ids for the catalogs' preview links (site_url) and for screenshots.
-        block_ids = bool(project.site_url) or job.options.block_ids
+        block_ids = bool(project.preview_url) or job.options.block_ids
         draft, renderer = render_page(guide, job.translation, facts, job.source_facts, "web", "", links,
                                       job.options.proof, job.chrome, findings=job.findings,
                                       notices=True, follows=job.follows, block_ids=block_ids)
