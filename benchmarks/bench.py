@@ -68,7 +68,7 @@ def run_tree(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float,
                 for p in procs:
                     try:
                         rss = p.memory_info().rss
-                        if p.pid not in workers:
+                        if not workers.get(p.pid):  # asked again: a child just forked has its parent's command line
                             workers[p.pid] = _is_worker(p)
                     except psutil.Error:
                         continue
