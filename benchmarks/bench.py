@@ -32,7 +32,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--no-pdf-header-footer"]
 CJK = {"zh_Hant", "ko"}
 SCALE_SOURCES = ("responding-to-hate", "know-your-rights-card", "hotline-card")  # the generated guides' material
-SCALE_SECTIONS = 4  # sections per generated guide: 100 guides x 9 languages stay affordable on 2 cores
+SCALE_SECTIONS = 2  # sections per generated guide: 100 guides x 9 languages stay affordable on 2 cores
 
 
 def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
