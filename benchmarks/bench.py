@@ -31,26 +31,51 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--no-pdf-header-footer"]
 CJK = {"zh_Hant", "ko"}
+SCALE_SOURCES = ("responding-to-hate", "know-your-rights-card", "hotline-card")  # the generated guides' material
+SCALE_SECTIONS = 2  # sections per generated guide: 100 guides x 9 languages stay affordable on 2 cores
 
 
 def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MB) of a command and all its children, sampled at 50 Hz."""
+    seconds, peak, _worker = run_tree(cmd, cwd, env)
+    return seconds, peak
+
+
+def _is_worker(process: psutil.Process) -> bool:
+    """A build worker: a process multiprocessing spawned (not a short-lived helper such as msgcat)."""
+    return "spawn_main" in " ".join(process.cmdline())
+
+
+def run_tree(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) of the whole process tree, and peak RSS (MB) of its largest build worker."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
-    peak = 0
+    peak = worker_peak = 0
     done = threading.Event()
 
     def sample():
-        nonlocal peak
+        nonlocal peak, worker_peak
         try:
             parent = psutil.Process(proc.pid)
         except psutil.NoSuchProcess:
             return
+        workers: dict[int, bool] = {}
         while not done.is_set():
             try:
                 procs = [parent, *parent.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+                total = 0
+                for p in procs:
+                    try:
+                        rss = p.memory_info().rss
+                        if not workers.get(p.pid):  # asked again: a child just forked has its parent's command line
+                            workers[p.pid] = _is_worker(p)
+                    except psutil.Error:
+                        continue
+                    total += rss
+                    if workers[p.pid]:
+                        worker_peak = max(worker_peak, rss)
+                peak = max(peak, total)
             except psutil.Error:
                 pass
             time.sleep(0.02)
@@ -63,7 +88,7 @@ def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[fl
     sampler.join()
     if proc.returncode not in (0,):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
-    return elapsed, peak / 2**20
+    return elapsed, peak / 2**20, worker_peak / 2**20
 
 
 def prepare_project() -> Path:
@@ -96,6 +121,172 @@ def make_long_guide(project: Path, factor: int) -> str:
     subprocess.run([*GB, "extract", "--guide", slug], cwd=project, check=True, capture_output=True)
     subprocess.run([*GB, "update", "--guide", slug], cwd=project, check=True, capture_output=True)
     return slug
+
+
+def source_sections() -> tuple[list[str], list[str]]:
+    """The sample guides' front matters (without extra formats) and their sections, each a heading and its blocks.
+
+    A section with a footnote is left out (its definition would have to follow it); every heading
+    becomes level 2 (its text, the msgid, is unchanged) so that any order is a valid outline.
+    """
+    fronts, sections = [], []
+    for slug in SCALE_SOURCES:
+        text = (ROOT / "guides" / slug / "guide.md").read_text(encoding="utf-8")
+        front, body = re.match(r"(---\n.*?\n---\n)(.*)", text, re.S).groups()
+        fronts.append(re.sub(r"^formats:.*\n", "", front, flags=re.M))
+        for chunk in re.split(r"\n(?=#{1,6} )", "\n" + body):
+            chunk = chunk.strip("\n")
+            if chunk and "[^" not in chunk:
+                sections.append(re.sub(r"\A#{1,6} ", "## ", chunk) + "\n")
+    return fronts, sections
+
+
+def merged_catalog(lang_dir: Path):
+    """One catalog with every translated entry of the sample guides' catalogs of a language (first guide wins)."""
+    import polib
+
+    merged = None
+    seen: set[tuple[str | None, str]] = set()
+    for slug in SCALE_SOURCES:
+        catalog = polib.pofile(str(lang_dir / "LC_MESSAGES" / f"{slug}.po"))
+        if merged is None:
+            merged = polib.POFile()
+            merged.metadata = dict(catalog.metadata)
+            merged.header = catalog.header
+        for entry in catalog:
+            if not entry.obsolete and (entry.msgctxt, entry.msgid) not in seen:
+                seen.add((entry.msgctxt, entry.msgid))
+                merged.append(entry)
+    return merged
+
+
+def make_guides_base(count: int) -> Path:
+    """A project of `count` generated guides, each SCALE_SECTIONS sections of the sample guides in its own order.
+
+    Guide i takes its sections by random.Random(i), so the guides are the same on every run. Every
+    language's catalog of a generated guide starts as the merge of the sample guides' catalogs, then
+    `extract` and `update` make it the guide's own (entries it does not use removed), so every
+    language has the sample's real translations.
+    """
+    import random
+
+    import polib
+
+    base = WORK / "guides-base"
+    shutil.rmtree(base, ignore_errors=True)
+    fronts, sections = source_sections()
+    base.mkdir(parents=True)
+    shutil.copy(ROOT / "guidebuilder.toml", base / "guidebuilder.toml")
+    (base / "fonts").symlink_to(ROOT / "fonts")
+    shutil.copytree(ROOT / "locales", base / "locales",
+                    ignore=lambda _dir, names: [n for n in names if n.endswith((".po", ".pot"))
+                                                and not n.startswith("guidebuilder.")])
+    merged = {lang_dir.name: merged_catalog(ROOT / "locales" / lang_dir.name)
+              for lang_dir in sorted((ROOT / "locales").iterdir()) if lang_dir.is_dir()}
+    for index in range(1, count + 1):
+        slug = f"scale-{index:03d}"
+        picked = random.Random(index).sample(range(len(sections)), SCALE_SECTIONS)
+        guide = base / "guides" / slug
+        guide.mkdir(parents=True)
+        (guide / "guide.md").write_text(fronts[index % len(fronts)] + "\n" + "\n".join(sections[i] for i in picked),
+                                        encoding="utf-8")
+        shutil.copytree(ROOT / "guides" / "responding-to-hate" / "images", guide / "images")
+        for lang, catalog in merged.items():
+            catalog.save(str(base / "locales" / lang / "LC_MESSAGES" / f"{slug}.po"))
+    subprocess.run([*GB, "extract"], cwd=base, check=True, capture_output=True)
+    subprocess.run([*GB, "update"], cwd=base, check=True, capture_output=True)
+    for po in sorted(base.glob("locales/*/LC_MESSAGES/scale-*.po")):
+        catalog = polib.pofile(str(po))
+        for entry in [e for e in catalog if e.obsolete]:
+            catalog.remove(entry)
+        catalog.save(str(po))
+    return base
+
+
+def make_scale_guides(base: Path, count: int) -> Path:
+    """A project of the first `count` guides of the generated base project, with their catalogs."""
+    slugs = [f"scale-{index:03d}" for index in range(1, count + 1)]
+    project = WORK / f"guides-{count}"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    shutil.copy(base / "guidebuilder.toml", project / "guidebuilder.toml")
+    (project / "fonts").symlink_to(ROOT / "fonts")
+    for slug in slugs:
+        shutil.copytree(base / "guides" / slug, project / "guides" / slug)
+    for path in sorted((base / "locales").rglob("*")):
+        if path.is_file() and (path.name.startswith("guidebuilder.") or path.stem in slugs):
+            target = project / path.relative_to(base)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target)
+    return project
+
+
+def edit_catalog(path: Path, counter: int) -> None:
+    """A translator's save: one message of a catalog changes (a paragraph's when there is one)."""
+    import polib
+
+    catalog = polib.pofile(str(path))
+    entries = catalog.translated_entries()
+    entry = next((e for e in entries if "Paragraph" in e.comment), entries[0])
+    entry.msgstr = entry.msgstr.rstrip("ক ") + " " + "ক" * (counter + 1)  # no digits: `check` compares numbers
+    catalog.save(str(path))
+
+
+def bench_scale_guides(runs: int, counts: list[int]) -> list[dict]:
+    """Cold, no-op and one-catalog-edit builds of 1 to 100 generated guides in every language (PDF and HTML)."""
+    results = []
+    base = make_guides_base(max(counts))
+    for count in counts:
+        project = make_scale_guides(base, count)
+        out = WORK / f"guides-{count}-build" / "site"
+        cold, noop, one, rss, worker = [], [], [], [], []
+        for index in range(runs):
+            shutil.rmtree(out.parent, ignore_errors=True)
+            cache = WORK / f"guides-cache-{count}-{index}"
+            shutil.rmtree(cache, ignore_errors=True)
+            env = {"GUIDEBUILDER_CACHE": str(cache)}
+            command = [*GB, "build-guides", "--quiet", "--out", str(out)]
+            seconds, peak, worker_peak = run_tree(command, project, env)
+            cold.append(seconds)
+            rss.append(peak)
+            worker.append(worker_peak)
+            noop.append(run_tree(command, project, env)[0])
+            edit_catalog(project / "locales" / "bn" / "LC_MESSAGES" / "scale-001.po", index)
+            one.append(run_tree(command, project, env)[0])
+            shutil.rmtree(cache, ignore_errors=True)
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        entries = [entry for guide in manifest["guides"] for entry in guide["languages"]]
+        pages = sum(entry.get("pdf_pages") or 0 for entry in entries)
+        published = sum(1 for entry in entries if entry.get("status") == "published")
+        results.append({"guides": count, "pairs": len(entries), "published": published, "pages": pages,
+                        "cold_s": median(cold), "noop_s": median(noop), "one_po_edit_s": median(one),
+                        "seconds_per_page": round(median(cold) / pages, 4), "peak_rss_mb": median(rss),
+                        "worker_peak_rss_mb": median(worker),
+                        "runs": {"cold_s": cold, "noop_s": noop, "one_po_edit_s": one, "peak_rss_mb": rss,
+                                 "worker_peak_rss_mb": worker}})
+        print(f"guides x{count}: {json.dumps(results[-1])}", flush=True)
+    return results
+
+
+def scale_guides_targets(scale: list[dict]) -> dict:
+    """Seconds per page flat from 1 to 100 guides; a worker's memory bounded (flat, and within WORKER_MEMORY)."""
+    sys.path.insert(0, str(ROOT))
+    from guidebuilder.executor import WORKER_MEMORY
+
+    per_page = [s["seconds_per_page"] for s in scale]
+    workers = [s["worker_peak_rss_mb"] for s in scale]
+    budget = WORKER_MEMORY / 2**20
+    out = {
+        f"seconds per page flat from {scale[0]['guides']} to {scale[-1]['guides']} guides (max/min)":
+            {"value": round(max(per_page) / min(per_page), 3), "limit": 1.5},
+        f"peak RSS per worker flat from {scale[0]['guides']} to {scale[-1]['guides']} guides (max/min)":
+            {"value": round(max(workers) / min(workers), 3), "limit": 1.25},
+        f"peak RSS per worker <= {budget:.0f} MB (the workers' memory budget)":
+            {"value": max(workers), "limit": budget},
+    }
+    for item in out.values():
+        item["holds"] = item["value"] <= item["limit"]
+    return out
 
 
 def edit_one_catalog(project: Path, counter: int) -> None:
@@ -320,8 +511,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scale", default="1,3,10", help="guide length factors")
     parser.add_argument("--warm-runs", type=int, default=2, help="timed passes of the warm peers (after one warm-up)")
-    parser.add_argument("--only", choices=["all", "warm"], default="all",
-                        help="warm: only the warm peers (updates their part of results.json)")
+    parser.add_argument("--guides", default="1,10,100", help="how many generated guides each scale build has")
+    parser.add_argument("--guides-runs", type=int, default=1,
+                        help="runs of each generated-guides build (100 guides take minutes cold on 2 cores)")
+    parser.add_argument("--only", choices=["all", "warm", "scale"], default="all",
+                        help="warm: only the warm peers; scale: only the generated guides "
+                             "(each updates its part of results.json)")
     parser.add_argument("--saves", type=int, default=7, help="catalog saves the preview latency is the median of")
     parser.add_argument("--only-preview", action="store_true",
                         help="measure the preview latency alone and update it in results.json")
@@ -338,6 +533,16 @@ def main() -> int:
         path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         return 0
     print(f"machine: {json.dumps(machine())}", flush=True)
+    counts = [int(n) for n in args.guides.split(",")]
+    if args.only == "scale":
+        scale_guides = bench_scale_guides(args.guides_runs, counts)
+        path = ROOT / "benchmarks" / "results.json"
+        results = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        results["scale_guides"] = scale_guides
+        results.setdefault("targets", {}).update(scale_guides_targets(scale_guides))
+        path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print_scale_guides(results)
+        return 0
     warm = bench_warm(project, WORK, args.warm_runs)
     print(f"warm: {json.dumps(warm['totals'])}", flush=True)
     if args.only == "warm":
@@ -354,11 +559,13 @@ def main() -> int:
     print(f"peers: {len(peers['rows'])} files", flush=True)
     scale = bench_scale(project, args.runs, [int(f) for f in args.scale.split(",")])
     print(f"scale: {json.dumps(scale)}", flush=True)
+    scale_guides = bench_scale_guides(args.guides_runs, counts)
     preview = bench_preview(project, args.saves)
     print(f"preview: {json.dumps(preview)}", flush=True)
     results = {"runs": args.runs, "machine": machine(), "builds": builds, "peers": peers, "scale": scale,
-               "warm": warm, "preview": preview,
-               "targets": {**targets(builds, peers, scale), **warm_targets(warm), **preview_targets(preview)}}
+               "scale_guides": scale_guides, "warm": warm, "preview": preview,
+               "targets": {**targets(builds, peers, scale), **scale_guides_targets(scale_guides),
+                           **warm_targets(warm), **preview_targets(preview)}}
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
                                                       encoding="utf-8")
     print_table(results)
@@ -378,12 +585,21 @@ def print_table(results: dict) -> None:
     for s in results["scale"]:
         print(f"scale x{s['factor']}: {s['pages']} pages, {s['seconds']} s, {s['seconds_per_page']} s/page, "
               f"{s['peak_rss_mb']} MB")
+    print_scale_guides(results)
     print_warm(results["warm"])
     if "preview" in results:
         p = results["preview"]
         print(f"preview: page {p['page_s']['median']} s, PDF {p['pdf_s']['median']} s after the save (median)")
     for name, t in results["targets"].items():
         print(f"{'OK  ' if t['holds'] else 'MISS'} {name}: {t['value']} (limit {t['limit']})")
+
+
+def print_scale_guides(results: dict) -> None:
+    """The generated guides' builds, one line per count."""
+    for s in results.get("scale_guides", []):
+        print(f"{s['guides']} guides x 9 languages: {s['pages']} pages, cold {s['cold_s']} s "
+              f"({s['seconds_per_page']} s/page), no-op {s['noop_s']} s, one .po edited {s['one_po_edit_s']} s, "
+              f"peak RSS {s['peak_rss_mb']} MB, a worker {s['worker_peak_rss_mb']} MB")
 
 
 def print_warm(warm: dict) -> None:

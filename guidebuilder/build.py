@@ -22,7 +22,7 @@ from .check import Finding, check_language
 from .chrome import check_chrome
 from .config import Project, guide_slugs
 from .errors import GuideError
-from .executor import Finished, run_jobs, start_workers, write_errors_log
+from .executor import Finished, build_workers, run_jobs, start_workers, write_errors_log
 from .fingerprint import job_key
 from .fonts import load_manifest
 from .job import build_one
@@ -58,7 +58,8 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
     # What the site held before: only these files may be removed (never a file guidebuilder did not list).
     listed_before = listed_files(options.out_dir / MANIFEST) | set(state.get("pending_removal", []))
     finished: list[Finished] = []
-    with start_workers(options) as pool:  # the workers warm up while the build plans
+    report.workers = build_workers(options.jobs)
+    with start_workers(options, report.workers) as pool:  # the workers warm up while the build plans
         plan, decisions, editions, loaded = plan_build(project, slugs, langs, options, state, report)
         if progress:
             progress("start", None)

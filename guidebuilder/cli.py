@@ -390,7 +390,9 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
                                                   help="The folder to write (default build/site, the site to publish; "
                                                        "build/proof with --proof); without it the status page "
                                                        "(build/status) is written too."),
-              jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel jobs (default: CPU count)."),
+              jobs: int = typer.Option(0, "--jobs", "-j",
+                                       help="Parallel jobs (default: one per CPU, no more than the free memory "
+                                            "holds at 512 MB each)."),
               force: bool = typer.Option(False, "--force", help="Rebuild even when inputs are unchanged."),
               include_fuzzy: bool = typer.Option(False, "--include-fuzzy", help="Publish fuzzy translations."),
               proof: bool = typer.Option(False, "--proof", help="Mark untranslated and fuzzy blocks for reviewers."),
@@ -585,8 +587,9 @@ def _summary(report: BuildReport) -> None:
                                                                            "failed")}
     rebuilt = sum(1 for r in report.results if r.rebuilt)
     outdated = f", {counts['outdated']} outdated (last edition kept)" if counts["outdated"] else ""
+    workers = f"; {report.workers} worker{'s' if report.workers > 1 else ''}" if report.workers else ""
     typer.echo(f"{counts['published']} published ({rebuilt} rebuilt){outdated}, {counts['skipped']} skipped, "
-               f"{counts['failed']} failed; manifest: {report.manifest_path}")
+               f"{counts['failed']} failed{workers}; manifest: {report.manifest_path}")
 
 
 def build_guides_main() -> None:

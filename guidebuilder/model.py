@@ -168,6 +168,7 @@ class BuildReport:
     titles: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     manifest_path: str = ""
+    workers: int = 0  # processes that ran the jobs (0: none ran, the build was unchanged)
 
     @property
     def failed(self) -> list[LanguageResult]:

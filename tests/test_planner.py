@@ -1,13 +1,13 @@
-"""The publishing policy, the planner and the executor's error lines, as plain functions (no build, no subprocess)."""
+"""The publishing policy, the planner and the executor (error lines, worker count), as plain functions, no build."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from guidebuilder import planner
+from guidebuilder import executor, planner
 from guidebuilder.errors import CatalogError
-from guidebuilder.executor import describe, run_guarded, write_errors_log
+from guidebuilder.executor import available_memory, describe, run_guarded, worker_count, write_errors_log
 from guidebuilder.model import LanguageResult, Output, Status
 from guidebuilder.planner import JobSpec, decision_record, output_record, plan_guide, remembered, remembered_result
 from guidebuilder.policy import Fail, Publish, Skip, decide
@@ -158,3 +158,30 @@ def test_describe_without_a_message_gives_the_type():
         raise MemoryError()
     except MemoryError as exc:
         assert describe(exc) == "MemoryError"
+
+
+MB = 2**20
+
+
+def test_workers_are_one_per_cpu_when_memory_holds_them():
+    assert worker_count(cpus=2, available=23 * 1024 * MB, budget=400 * MB) == 2
+    assert worker_count(cpus=16, available=8 * 1024 * MB, budget=400 * MB) == 16  # 8 GB holds 20
+
+
+def test_workers_are_as_many_as_the_free_memory_holds():
+    assert worker_count(cpus=16, available=2000 * MB, budget=400 * MB) == 5
+    assert worker_count(cpus=8, available=1199 * MB, budget=400 * MB) == 2
+
+
+def test_there_is_always_one_worker():
+    assert worker_count(cpus=8, available=100 * MB, budget=400 * MB) == 1
+    assert worker_count(cpus=None, available=None) == 1
+    assert worker_count(cpus=4, available=None) == 4  # memory unknown: one per CPU
+
+
+def test_available_memory_is_read_from_meminfo(tmp_path, monkeypatch):
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:       24641848 kB\nMemFree:         1048576 kB\nMemAvailable:    2097152 kB\n")
+    monkeypatch.setattr(executor, "MEMINFO", meminfo)
+    assert available_memory() == 2048 * MB
+    assert worker_count(cpus=8, available=available_memory(), budget=400 * MB) == 5

@@ -48,13 +48,13 @@ def test_low_coverage_is_skipped_with_reason(project, cli, tmp_path):
         entry.msgstr = ""
     po.save(str(path))
     out = tmp_path / "out"
-    result = cli("build-guides", "--out", str(out), "--quiet", cwd=project)
+    result = cli("build-guides", "--out", str(out), "--quiet", "--jobs", "2", cwd=project)
     assert result.code == 0
     bn = _manifest(out)["bn"]
     assert bn["status"] == "skipped"
     assert bn["reason"] == "translated 27% of the guide's words, below min_coverage 80%"
     assert not (out / "fixture/bn").exists()
-    assert "2 published (2 rebuilt), 1 skipped, 0 failed" in result.stdout
+    assert "2 published (2 rebuilt), 1 skipped, 0 failed; 2 workers; manifest: " in result.stdout
     assert ">বাংলা</a>" not in (out / "fixture/en/index.html").read_text()  # not offered in the switcher
     # A per-guide threshold overrides the project's.
     with (project / "guidebuilder.toml").open("a") as config:
