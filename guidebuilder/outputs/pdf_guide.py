@@ -66,7 +66,7 @@ MARKS_CSS = "\n@page { bleed: 9pt; marks: crop; }"
 
 
 def grayscale_path(job: Job) -> Path:
-    """Where a job's grayscale PDF goes: build/<slug>/<lang>/<slug>-<lang>-grayscale.pdf."""
+    """Where a job's grayscale PDF goes: build/site/<slug>/<lang>/<slug>-<lang>-grayscale.pdf."""
     return job.out_dir / f"{job.guide.slug}-{job.lang}-grayscale.pdf"
 
 
@@ -119,7 +119,7 @@ def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = F
     images = job.print_images()
     draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
                            job.options.proof, job.chrome, edition, logo=logo, findings=job.findings,
-                           notices=True, follows=job.follows)
+                           notices=True, follows=job.follows, images=images)
     faces = subset_faces(project, job.families, drawn_chars(draft, facts), None, job.font_cache)
     css = page_css(project, job.lang, project.source_language,
                    face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), paper, "print",

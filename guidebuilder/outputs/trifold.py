@@ -34,7 +34,7 @@ TEXT_PANELS = 4
 
 
 def trifold_path(job: Job) -> Path:
-    """Where a job's trifold goes: build/<slug>/<lang>/<slug>-<lang>-trifold.pdf."""
+    """Where a job's trifold goes: build/site/<slug>/<lang>/<slug>-<lang>-trifold.pdf."""
     return job.out_dir / f"{job.guide.slug}-{job.lang}-trifold.pdf"
 
 
