@@ -1,4 +1,4 @@
-"""build-guides on the sample project: real PDFs and HTML checked as a reader would (issue 3)."""
+"""build-guides on the sample project: real PDFs and HTML checked as a reader would."""
 
 from __future__ import annotations
 

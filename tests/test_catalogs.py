@@ -1,4 +1,4 @@
-"""Extract and update: the catalogs translators work in (issue 2)."""
+"""Extract and update: the catalogs translators work in."""
 
 from __future__ import annotations
 
