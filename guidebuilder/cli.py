@@ -224,8 +224,9 @@ def import_translation_cmd(file: Path = typer.Argument(..., help="The translated
                            dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; report only.")
                            ) -> None:
     """Align a translated document to its guide; fill the catalog with fuzzy entries for review."""
-    from .align import plain
     from .import_translation import import_translation
+    from .importer import excerpt
+    from .inline import plain
 
     try:
         result = import_translation(load_project(project), file, guide, lang, overwrite, write=not dry_run)
@@ -233,9 +234,9 @@ def import_translation_cmd(file: Path = typer.Argument(..., help="The translated
         _fail(exc)
     found = result.alignment
     for unit in found.unaligned_source:
-        typer.echo(f"{unit.where}: no translation found in {file.name}: \"{_excerpt(plain(unit.text))}\"")
+        typer.echo(f"{unit.where}: no translation found in {file.name}: \"{excerpt(plain(unit.text), 50)}\"")
     for unit in found.unaligned_target:
-        typer.echo(f"{file}: {unit.where}: matches no block of the guide: \"{_excerpt(plain(unit.text))}\"")
+        typer.echo(f"{file}: {unit.where}: matches no block of the guide: \"{excerpt(plain(unit.text), 50)}\"")
     typer.echo(f"aligned {len(found.pairs)} of {result.target_blocks} blocks of {file.name} "
                f"({result.share:.0%}); anchors (numbers, phones, addresses, links): {found.agreed} agreed, "
                f"{found.disagreed} disagreed")
@@ -245,11 +246,6 @@ def import_translation_cmd(file: Path = typer.Argument(..., help="The translated
               if result.plain_only else "")
     typer.echo(f"{result.po_path}: {verb} {result.written} fuzzy entries to review; kept {result.kept} confirmed "
                f"translations{' (use --overwrite to replace them)' if result.kept else ''}{extra}{markup}")
-
-
-def _excerpt(text: str, limit: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 tm_app = typer.Typer(no_args_is_help=True, help="Translation memory: TMX files update fills new messages from.")

@@ -13,11 +13,12 @@ from xml.etree import ElementTree
 
 import polib
 
-from .align import Alignment, Unit, align, guide_units, plain
+from .align import Alignment, Unit, align, guide_units
 from .catalogs import atomic_write, format_catalog, merge, read_catalog
 from .config import Project
 from .errors import ConfigError, SourceError
 from .importer import KINDS, NO_ALT, UNTITLED, document_kind, stage_document
+from .inline import plain
 from .source import Guide, read_guide
 
 TRANSLATION_KINDS = {**KINDS, ".pdf": "pdf"}
