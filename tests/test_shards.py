@@ -33,7 +33,7 @@ def test_two_shards_merged_are_byte_identical_to_one_build(site, tmp_path):
         shards.append(out)
     first, second = _pairs(shards[0] / "manifest.json"), _pairs(shards[1] / "manifest.json")
     assert first and second and not first & second
-    assert len(first | second) == 18
+    assert len(first | second) == 27  # three sample guides in nine languages
     merged = tmp_path / "merged"
     result = run_cli("site", "--from", str(shards[0]), str(shards[1]), "--out", str(merged), cwd=ROOT)
     assert result.code == 0, result.stdout + result.stderr
@@ -99,4 +99,14 @@ def test_merging_the_same_pair_twice_is_refused(project, cli, tmp_path):
     result = cli("site", "--from", str(out), str(out), "--out", str(tmp_path / "merged"), cwd=project)
     assert (result.code, result.stderr) == (1, f"error: fixture/en is in the manifests of both {out} and {out}; "
                                                "merge the shares of one sharded build\n")
+    assert not (tmp_path / "merged").exists()
+
+
+def test_merging_a_manifest_with_a_broken_entry_is_one_line(project, cli, tmp_path):
+    shard = tmp_path / "shard"
+    shard.mkdir()
+    (shard / "manifest.json").write_text('{"guides": [{"title": "Fixture", "languages": []}]}')
+    result = cli("site", "--from", str(shard), "--out", str(tmp_path / "merged"), cwd=project)
+    assert (result.code, result.stderr) == (1, f"error: {shard}/manifest.json: not a guidebuilder manifest "
+                                               "(a guide without 'slug'); build that shard again\n")
     assert not (tmp_path / "merged").exists()
