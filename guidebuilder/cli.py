@@ -303,9 +303,7 @@ def glossary_import_cmd(file: Path = typer.Argument(..., help="A TBX file (TBX 2
 
     try:
         proj = load_project(project)
-        if lang not in proj.languages:
-            raise GuideError(f"language '{lang}' is not configured in guidebuilder.toml; "
-                             f"add it with 'guidebuilder init {lang}'")
+        proj.require_language(lang, source_too=False)
         done = import_tbx(proj.root, proj.rel, file, proj.source_language, lang)
     except GuideError as exc:
         _fail(exc)
@@ -411,9 +409,7 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
             raise GuideError(f"--paper must be letter or a4, not '{paper}'")
         langs = list(lang) if lang else None
         for code in langs or []:
-            if code not in proj.all_languages():
-                raise GuideError(f"language '{code}' is not configured in guidebuilder.toml; "
-                                 f"add it with 'guidebuilder init {code}'")
+            proj.require_language(code)
         slugs = _slugs(proj, guide)
         default_out = out_dir is None
         out_dir = out_dir or tree_dir(PROOF if proof else SITE)
@@ -478,9 +474,7 @@ def screenshots_cmd(lang: str = typer.Option(..., "--lang", "-l", help="The lang
 
     try:
         proj = load_project(project)
-        if lang not in proj.all_languages():
-            raise GuideError(f"language '{lang}' is not configured in guidebuilder.toml; "
-                             f"add it with 'guidebuilder init {lang}'")
+        proj.require_language(lang)
         out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
         for slug in _slugs(proj, guide):
             folder, taken, missing = take_screenshots(proj, slug, lang, out_path)

@@ -83,6 +83,12 @@ class Project:
         """The source language then every target language."""
         return [self.source_language, *self.languages]
 
+    def require_language(self, lang: str, source_too: bool = True) -> None:
+        """ConfigError unless lang is a configured language (a target language only, unless source_too)."""
+        if lang not in (self.all_languages() if source_too else self.languages):
+            raise ConfigError(f"language '{lang}' is not configured in guidebuilder.toml; "
+                              f"add it with 'guidebuilder init {lang}'")
+
     def card_back_language(self) -> str | None:
         """The language of a wallet card's back, or None for a back without the card's text."""
         if self.card_back == "none":

@@ -144,8 +144,7 @@ def _catalog(project: Project, guide: Guide, lang: str) -> tuple[polib.POFile, P
 def import_translation(project: Project, path: Path, slug: str, lang: str, overwrite: bool = False,
                        write: bool = True) -> TranslationImport:
     """Align a translated document to a guide and write every aligned block to the catalog as fuzzy."""
-    if lang not in project.languages:
-        raise ConfigError(f"language '{lang}' is not configured; add it with 'guidebuilder init {lang}' first")
+    project.require_language(lang, source_too=False)
     if not (project.guides_dir / slug / "guide.md").is_file():
         raise ConfigError(f"no guide '{slug}' under guides/; import or write it first")
     guide = read_guide(project.root, slug)
