@@ -14,11 +14,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .config import PROOF_DIR, STATUS_PAGE, Project, guide_slugs
+from .config import Project, guide_slugs
 from .config import load_project as read_project
 from .errors import GuideError
 from .outputs import selected as selected_kinds
-from .state import PROOF, PSEUDO, SITE, BuildOptions, tree_dir
+from .state import PROOF, PROOF_DIR, PSEUDO, SITE, STATUS_PAGE, BuildOptions, tree_dir
 
 if TYPE_CHECKING:
     from .build import Progress as BuildProgress

@@ -21,10 +21,6 @@ CARD_SIZES = {"business": (252.0, 144.0), "cr80": (242.65, 153.07)}
 CHROME_DOMAIN = "guidebuilder"  # the gettext domain of the pages' interface text (guidebuilder/chrome.py)
 
 
-# Where a proof build and the status page go by default, relative to the folder the commands run in.
-PROOF_DIR = Path("build/proof")
-STATUS_PAGE = Path("build/status/index.html")
-
 @dataclass
 class Project:
     """A content repository: guides/, locales/, fonts/ and its settings."""

@@ -22,6 +22,7 @@ STATE_DIR = ".guidebuilder"
 SITE = "site"
 PROOF = "proof"
 PSEUDO = "pseudo"
+STATUS = "status"
 BUILD_ROOT = Path("build")
 
 
@@ -63,6 +64,11 @@ def harfbuzz_subset_warning() -> str | None:
 def tree_dir(name: str) -> Path:
     """The default folder of one tree, relative to the project: build/site, build/proof, build/pseudo."""
     return BUILD_ROOT / name
+
+
+# Where a proof build and the status page go by default, relative to the folder the commands run in.
+PROOF_DIR = tree_dir(PROOF)
+STATUS_PAGE = tree_dir(STATUS) / "index.html"
 
 
 def load_state(state_dir: Path) -> JsonObject:

@@ -13,12 +13,13 @@ from pathlib import Path
 from .catalogs import atomic_write, coverage, read_catalog, source_words
 from .check import check_language
 from .chrome import check_chrome
-from .config import PROOF_DIR, STATUS_PAGE, Project
+from .config import Project
 from .errors import GuideError, RenderError
 from .extract import build_template
 from .locales import facts_for
 from .memory import count_filled
 from .source import Guide, read_guide
+from .state import PROOF_DIR, STATUS_PAGE
 from .translate import load_translation
 
 # The headers a new catalog carries until a translator's tool fills them in.
