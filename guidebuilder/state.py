@@ -108,7 +108,7 @@ def unchanged_report(project: Project, slugs: list[str], options: BuildOptions) 
         return None  # a failure may have been passing (a killed worker, a full disk): try again
     for result in results:
         for output in result.outputs:
-            if not (options.out_dir / output.path).is_file():
+            if not all((options.out_dir / path).is_file() for path in output.paths()):  # a page's images too
                 return None
     if not (options.out_dir / "manifest.json").is_file():
         return None

@@ -327,3 +327,13 @@ def test_images_in_nested_folders_are_published_and_a_replaced_one_goes(project,
     assert result.code == 0, result.stdout + result.stderr
     assert sorted(p.relative_to(page).as_posix() for p in (page / "images").rglob("*")) == \
         ["images/maps", "images/maps/way.svg", "images/pic.svg"]
+
+
+def test_a_published_image_deleted_from_the_site_comes_back_on_the_next_build(project, cli):
+    assert cli("build-guides", "--quiet", "--lang", "en", "--format", "html", cwd=project).code == 0
+    image = project / "build/site/fixture/en/images/pic.svg"
+    published = image.read_bytes()
+    image.unlink()
+    result = cli("build-guides", "--quiet", "--lang", "en", "--format", "html", cwd=project)
+    assert result.code == 0, result.stdout + result.stderr
+    assert image.read_bytes() == published
