@@ -159,7 +159,7 @@ def build_card(project: Path, lang: str) -> Path:
     done = run_cli("build-guides", "--guide", SLUG, "--lang", lang, "--format", "wallet-card", "--quiet",
                    cwd=project)
     assert done.code == 0, done.stdout + done.stderr
-    return project / "build" / SLUG / lang / f"{SLUG}-{lang}-card.pdf"
+    return project / "build" / "site" / SLUG / lang / f"{SLUG}-{lang}-card.pdf"
 
 
 def test_cr80_card_with_a_korean_back(tmp_path):
