@@ -17,7 +17,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from .inline import MarkupError, parse, plain_text
+from .inline import plain
 from .source import Guide, Message, Role
 
 GROUPS = {"title": "head", "subtitle": "head", "heading": "head", "callout-title": "head",
@@ -94,14 +94,6 @@ def _kind(message: Message) -> str:
 def guide_units(guide: Guide, where: str | None = None) -> list[Unit]:
     """Every message of a guide in document order, as units to align."""
     return [Unit(_kind(m), m.text, f"{where or guide.src_path}:{m.line}", m) for m in guide.messages()]
-
-
-def plain(text: str) -> str:
-    """A message's words without markup markers."""
-    try:
-        return plain_text(parse(text))
-    except MarkupError:
-        return text
 
 
 def anchors(text: str) -> Counter[str]:

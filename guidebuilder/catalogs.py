@@ -116,7 +116,9 @@ def new_template(header: str, project_id: str, bugs_to: str, created: str) -> po
     return pot
 
 
-_SHARED: dict[tuple[str, int, int, int, str, str | None], polib.POFile] = {}
+# By (file, rel, expect_lang): the file's stamp when read, and the catalog. One version a file: a preview
+# that reads a catalog on every save keeps only the last.
+_SHARED: dict[tuple[str, str, str | None], tuple[tuple[int, int, int], polib.POFile]] = {}
 
 
 def read_catalog_shared(path: Path, rel: str, expect_lang: str | None = None) -> polib.POFile:
@@ -129,10 +131,12 @@ def read_catalog_shared(path: Path, rel: str, expect_lang: str | None = None) ->
         stat = path.stat()
     except OSError:
         return read_catalog(path, rel, expect_lang)
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, stat.st_ino, rel, expect_lang)
-    if key not in _SHARED:
-        _SHARED[key] = read_catalog(path, rel, expect_lang)  # errors are not kept: raised on every read
-    return _SHARED[key]
+    key, stamp = (str(path.resolve()), rel, expect_lang), (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    known = _SHARED.get(key)
+    if known is None or known[0] != stamp:
+        _SHARED.pop(key, None)
+        known = _SHARED[key] = (stamp, read_catalog(path, rel, expect_lang))  # errors are not kept: raised again
+    return known[1]
 
 
 def read_catalog(path: Path, rel: str, expect_lang: str | None = None) -> polib.POFile:

@@ -14,11 +14,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .config import PROOF_DIR, STATUS_PAGE, Project, guide_slugs
+from .config import Project, guide_slugs
 from .config import load_project as read_project
 from .errors import GuideError
 from .outputs import selected as selected_kinds
-from .state import PROOF, PSEUDO, SITE, BuildOptions, tree_dir
+from .state import PROOF, PROOF_DIR, PSEUDO, SITE, STATUS_PAGE, BuildOptions, tree_dir
 
 if TYPE_CHECKING:
     from .build import Progress as BuildProgress
@@ -224,8 +224,9 @@ def import_translation_cmd(file: Path = typer.Argument(..., help="The translated
                            dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; report only.")
                            ) -> None:
     """Align a translated document to its guide; fill the catalog with fuzzy entries for review."""
-    from .align import plain
     from .import_translation import import_translation
+    from .importer import excerpt
+    from .inline import plain
 
     try:
         result = import_translation(load_project(project), file, guide, lang, overwrite, write=not dry_run)
@@ -233,9 +234,9 @@ def import_translation_cmd(file: Path = typer.Argument(..., help="The translated
         _fail(exc)
     found = result.alignment
     for unit in found.unaligned_source:
-        typer.echo(f"{unit.where}: no translation found in {file.name}: \"{_excerpt(plain(unit.text))}\"")
+        typer.echo(f"{unit.where}: no translation found in {file.name}: \"{excerpt(plain(unit.text), 50)}\"")
     for unit in found.unaligned_target:
-        typer.echo(f"{file}: {unit.where}: matches no block of the guide: \"{_excerpt(plain(unit.text))}\"")
+        typer.echo(f"{file}: {unit.where}: matches no block of the guide: \"{excerpt(plain(unit.text), 50)}\"")
     typer.echo(f"aligned {len(found.pairs)} of {result.target_blocks} blocks of {file.name} "
                f"({result.share:.0%}); anchors (numbers, phones, addresses, links): {found.agreed} agreed, "
                f"{found.disagreed} disagreed")
@@ -245,11 +246,6 @@ def import_translation_cmd(file: Path = typer.Argument(..., help="The translated
               if result.plain_only else "")
     typer.echo(f"{result.po_path}: {verb} {result.written} fuzzy entries to review; kept {result.kept} confirmed "
                f"translations{' (use --overwrite to replace them)' if result.kept else ''}{extra}{markup}")
-
-
-def _excerpt(text: str, limit: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 tm_app = typer.Typer(no_args_is_help=True, help="Translation memory: TMX files update fills new messages from.")
@@ -307,9 +303,7 @@ def glossary_import_cmd(file: Path = typer.Argument(..., help="A TBX file (TBX 2
 
     try:
         proj = load_project(project)
-        if lang not in proj.languages:
-            raise GuideError(f"language '{lang}' is not configured in guidebuilder.toml; "
-                             f"add it with 'guidebuilder init {lang}'")
+        proj.require_language(lang, source_too=False)
         done = import_tbx(proj.root, proj.rel, file, proj.source_language, lang)
     except GuideError as exc:
         _fail(exc)
@@ -417,9 +411,7 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
             raise GuideError(f"--paper must be letter or a4, not '{paper}'")
         langs = list(lang) if lang else None
         for code in langs or []:
-            if code not in proj.all_languages():
-                raise GuideError(f"language '{code}' is not configured in guidebuilder.toml; "
-                                 f"add it with 'guidebuilder init {code}'")
+            proj.require_language(code)
         slugs = _slugs(proj, guide)
         default_out = out_dir is None
         out_dir = out_dir or tree_dir(PROOF if proof else SITE)
@@ -484,9 +476,7 @@ def screenshots_cmd(lang: str = typer.Option(..., "--lang", "-l", help="The lang
 
     try:
         proj = load_project(project)
-        if lang not in proj.all_languages():
-            raise GuideError(f"language '{lang}' is not configured in guidebuilder.toml; "
-                             f"add it with 'guidebuilder init {lang}'")
+        proj.require_language(lang)
         out_path = out_dir if out_dir.is_absolute() else (Path.cwd() / out_dir)
         for slug in _slugs(proj, guide):
             folder, taken, missing = take_screenshots(proj, slug, lang, out_path)

@@ -21,10 +21,6 @@ CARD_SIZES = {"business": (252.0, 144.0), "cr80": (242.65, 153.07)}
 CHROME_DOMAIN = "guidebuilder"  # the gettext domain of the pages' interface text (guidebuilder/chrome.py)
 
 
-# Where a proof build and the status page go by default, relative to the folder the commands run in.
-PROOF_DIR = Path("build/proof")
-STATUS_PAGE = Path("build/status/index.html")
-
 @dataclass
 class Project:
     """A content repository: guides/, locales/, fonts/ and its settings."""
@@ -85,6 +81,12 @@ class Project:
     def all_languages(self) -> list[str]:
         """The source language then every target language."""
         return [self.source_language, *self.languages]
+
+    def require_language(self, lang: str, source_too: bool = True) -> None:
+        """ConfigError unless lang is a configured language (a target language only, unless source_too)."""
+        if lang not in (self.all_languages() if source_too else self.languages):
+            raise ConfigError(f"language '{lang}' is not configured in guidebuilder.toml; "
+                              f"add it with 'guidebuilder init {lang}'")
 
     def card_back_language(self) -> str | None:
         """The language of a wallet card's back, or None for a back without the card's text."""

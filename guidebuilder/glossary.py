@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
+from .inline import plain
 
 HEADER = ("term", "translation", "forbidden", "note")
 COMMENT_PREFIX = "Glossary: "
@@ -193,16 +194,6 @@ def has_translation(translation: str, text: str, exact: bool = False) -> bool:
     if exact:
         return unicodedata.normalize("NFC", translation) in unicodedata.normalize("NFC", text)
     return fold(translation) in fold(text)
-
-
-def plain(text: str) -> str:
-    """A message's text without its inline markup (the text itself when the markup does not parse)."""
-    from .inline import MarkupError, parse, plain_text
-
-    try:
-        return plain_text(parse(text))
-    except MarkupError:
-        return text
 
 
 def terms_in(glossary: Glossary, source: str) -> list[Term]:

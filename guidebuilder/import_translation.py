@@ -13,11 +13,12 @@ from xml.etree import ElementTree
 
 import polib
 
-from .align import Alignment, Unit, align, guide_units, plain
+from .align import Alignment, Unit, align, guide_units
 from .catalogs import atomic_write, format_catalog, merge, read_catalog
 from .config import Project
 from .errors import ConfigError, SourceError
 from .importer import KINDS, NO_ALT, UNTITLED, document_kind, stage_document
+from .inline import plain
 from .source import Guide, read_guide
 
 TRANSLATION_KINDS = {**KINDS, ".pdf": "pdf"}
@@ -143,8 +144,7 @@ def _catalog(project: Project, guide: Guide, lang: str) -> tuple[polib.POFile, P
 def import_translation(project: Project, path: Path, slug: str, lang: str, overwrite: bool = False,
                        write: bool = True) -> TranslationImport:
     """Align a translated document to a guide and write every aligned block to the catalog as fuzzy."""
-    if lang not in project.languages:
-        raise ConfigError(f"language '{lang}' is not configured; add it with 'guidebuilder init {lang}' first")
+    project.require_language(lang, source_too=False)
     if not (project.guides_dir / slug / "guide.md").is_file():
         raise ConfigError(f"no guide '{slug}' under guides/; import or write it first")
     guide = read_guide(project.root, slug)

@@ -146,7 +146,8 @@ def read_document(path: Path, kind: str, media_dir: Path) -> dict[str, Any]:
     return tree
 
 
-def _excerpt(text: str, limit: int = 40) -> str:
+def excerpt(text: str, limit: int = 40) -> str:
+    """text on one line, cut to limit characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -173,8 +174,8 @@ def docx_facts(path: Path) -> DocxFacts:
     previous = ""
     for number, paragraph in enumerate(body.iter(f"{_W}p"), start=1):
         text = _paragraph_text(paragraph)
-        where = (f"paragraph {number} (\"{_excerpt(text)}\")" if text.strip()
-                 else f"paragraph {number} (empty, after \"{_excerpt(previous)}\")")
+        where = (f"paragraph {number} (\"{excerpt(text)}\")" if text.strip()
+                 else f"paragraph {number} (empty, after \"{excerpt(previous)}\")")
         previous = text if text.strip() else previous
         for box in paragraph.iter(f"{_W}txbxContent"):
             if id(box) not in boxes_seen:
@@ -262,7 +263,7 @@ class _Writer:
         self.counts = {"deletion": 0, "insertion": 0}
 
     def note(self, what: str) -> None:
-        self.notes.append(Note(f"under \"{_excerpt(self.section)}\"", what))
+        self.notes.append(Note(f"under \"{excerpt(self.section)}\"", what))
 
     # inlines
     def inlines(self, nodes: list[dict[str, Any]], indent: str = "") -> str:
@@ -294,7 +295,7 @@ class _Writer:
         if kind == "Emph":
             return self.wrap("*", content, indent)
         if kind in ("Underline", "Strikeout", "SmallCaps", "Superscript", "Subscript"):
-            self.note(f"{kind.lower()} (\"{_excerpt(_plain(content))}\"): the guide has only bold and italic; "
+            self.note(f"{kind.lower()} (\"{excerpt(_plain(content))}\"): the guide has only bold and italic; "
                       "kept as plain text")
             return self.inlines(content, indent)
         if kind == "Code":
@@ -308,14 +309,14 @@ class _Writer:
             text = self.inlines(content[1], indent)
             target = content[2][0]
             if not target.lower().startswith(_LINKABLE):
-                self.note(f"link to '{_excerpt(target, 60)}': only https://, mailto: and tel: links are allowed; "
+                self.note(f"link to '{excerpt(target, 60)}': only https://, mailto: and tel: links are allowed; "
                           "kept as plain text")
                 return text
             if not text.strip():
                 text = _escape(target)
             return f"[{text}]({target.replace(' ', '%20').replace(')', '%29')})"
         if kind == "Image":
-            self.note(f"image in running text (\"{_excerpt(_plain(content[1]))}\"): a guide image stands alone; "
+            self.note(f"image in running text (\"{excerpt(_plain(content[1]))}\"): a guide image stands alone; "
                       "moved after its paragraph")
             self.pending_images.append(node)
             return ""
@@ -329,31 +330,31 @@ class _Writer:
             self.footnotes[int(label) - 1] = " ".join(p for p in paragraphs if p)
             return f"[^{label}]"
         if kind == "Math":
-            self.note(f"equation ({_excerpt(content[1], 60)}): the guide cannot typeset equations; kept as its "
+            self.note(f"equation ({excerpt(content[1], 60)}): the guide cannot typeset equations; kept as its "
                       "source text in `code`")
             return f"`{content[1].replace('`', '')}`"
         if kind == "RawInline":
-            self.note(f"raw {content[0]} (\"{_excerpt(content[1])}\") cannot be carried over; dropped")
+            self.note(f"raw {content[0]} (\"{excerpt(content[1])}\") cannot be carried over; dropped")
             return ""
         if kind == "Span":
             classes = content[0][1]
             attrs = dict(content[0][2])
             if "comment-start" in classes:
                 author = attrs.get("author", "someone")
-                self.note(f"comment by {author} (\"{_excerpt(_plain(content[1]), 60)}\"): comments are not "
+                self.note(f"comment by {author} (\"{excerpt(_plain(content[1]), 60)}\"): comments are not "
                           "imported; resolve it in the document")
                 return ""
             if "comment-end" in classes:
                 return ""
             if "deletion" in classes:
                 self.counts["deletion"] += 1
-                self.note(f"tracked deletion (\"{_excerpt(_plain(content[1]))}\"): accepted (left out)")
+                self.note(f"tracked deletion (\"{excerpt(_plain(content[1]))}\"): accepted (left out)")
                 return ""
             if "insertion" in classes:
                 self.counts["insertion"] += 1
-                self.note(f"tracked insertion (\"{_excerpt(_plain(content[1]))}\"): accepted (kept)")
+                self.note(f"tracked insertion (\"{excerpt(_plain(content[1]))}\"): accepted (kept)")
             if "color" in attrs.get("style", ""):
-                self.note(f"coloured text (\"{_excerpt(_plain(content[1]))}\"): the guide prints text in one "
+                self.note(f"coloured text (\"{excerpt(_plain(content[1]))}\"): the guide prints text in one "
                           "colour; use **bold** or a callout for emphasis")
             return self.inlines(content[1], indent)
         return ""
@@ -400,7 +401,7 @@ class _Writer:
             return self.image_sources[str(path)]
         data = path.read_bytes() if path.is_file() else b""
         kind = image_kind(data)
-        where = f"under \"{_excerpt(self.section)}\""
+        where = f"under \"{excerpt(self.section)}\""
         if kind in ("emf", "wmf"):
             raise SourceError(f"image {source.name} ({where}) is {kind.upper()}, which web pages and PDFs cannot "
                               "show; in Word right-click it, Save as Picture as PNG, insert that and import again")
@@ -472,7 +473,7 @@ class _Writer:
                     parts.extend(self.blocks(definition, indent))
             return "\n\n".join(parts)
         if kind == "RawBlock":
-            self.note(f"raw {content[0]} (\"{_excerpt(content[1])}\") cannot be carried over; dropped")
+            self.note(f"raw {content[0]} (\"{excerpt(content[1])}\") cannot be carried over; dropped")
             return None
         return None
 
@@ -725,7 +726,7 @@ def convert(tree: dict[str, Any], kind: str, media_dir: Path, facts: DocxFacts |
     for box_where, box_text in facts.text_boxes if facts else []:
         # pandoc reads some text boxes (DrawingML) into the text and skips others (VML): say which happened.
         if box_text and " ".join(_escape(box_text).split()) in " ".join(markdown.split()):
-            notes.append(Note(box_where, f"text box (\"{_excerpt(box_text)}\"): its text is imported as an "
+            notes.append(Note(box_where, f"text box (\"{excerpt(box_text)}\"): its text is imported as an "
                                          "ordinary paragraph; move it where it belongs"))
         elif box_text:
             notes.append(Note(box_where, f"text box not imported: copy its text into guide.md: \"{box_text}\""))

@@ -134,6 +134,14 @@ def signature(nodes: list[Node]) -> list[str]:
     return sorted(found)
 
 
+def plain(text: str) -> str:
+    """A message's text without its inline markup (the text itself when the markup does not parse)."""
+    try:
+        return plain_text(parse(text))
+    except MarkupError:
+        return text
+
+
 def plain_text(nodes: list[Node]) -> str:
     """The text of a message without markup (for word counts and checks)."""
     parts: list[str] = []

@@ -58,7 +58,7 @@ def build_one(project: Project, spec: JobSpec, options: BuildOptions, kinds: lis
     for done in made.values():  # a kind's old files go only once its new ones are in place
         for folder in done.owns:
             for stale in folder.glob("*"):
-                if stale not in keep:
+                if stale not in keep and not stale.is_dir():  # a nested folder is owned on its own, or not at all
                     stale.unlink()
     return LanguageResult(spec.slug, spec.lang, job.facts.direction, Status.PUBLISHED, spec.held, spec.coverage,
                           outputs=[done.output for done in made.values()], rebuilt=True,

@@ -117,7 +117,8 @@ def plan_guide(slug: str, langs: Iterable[str], decisions: dict[str, Decision], 
                 result = LanguageResult.from_dict({"slug": slug, **previous["record"]})
             except (KeyError, TypeError, ValueError):
                 result = None  # written by an older guidebuilder
-            if result is not None and result.outputs and all(exists(o.path) for o in result.outputs):
+            if result is not None and result.outputs and all(exists(path) for output in result.outputs
+                                                             for path in output.paths()):
                 plan.known[(slug, lang)] = result
                 continue
         plan.jobs.append(JobSpec(slug, lang, menu, keys[lang], decision.coverage, formats, decision.held))

@@ -448,9 +448,6 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
 
 def parse_plain(text: str) -> str:
     """Message text without markup, for <title> and metadata."""
-    from .inline import plain_text
+    from .inline import plain
 
-    try:
-        return plain_text(parse(text))
-    except MarkupError:
-        return text
+    return plain(text)

@@ -84,6 +84,7 @@ def take_screenshots(project: Project, slug: str, lang: str, out_dir: Path) -> t
     from .serve import start_server
 
     try:
+        from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
         raise RenderError("screenshots need Playwright; install it (pip install guidebuilder[screenshots]), "
@@ -94,7 +95,7 @@ def take_screenshots(project: Project, slug: str, lang: str, out_dir: Path) -> t
     taken: list[Shot] = []
     missing: list[Shot] = []
     with tempfile.TemporaryDirectory(prefix="guidebuilder-shots-") as tmp:
-        site = Path(tmp)
+        site = Path(tmp) / "site"  # its build state goes beside it (BuildOptions.state_dir), inside tmp too
         report = build(project, [slug], BuildOptions(out_dir=site, guides=[slug], langs=[lang], formats=("html",),
                                                      only_formats=True, jobs=1, block_ids=True))
         result = next((r for r in report.results if r.slug == slug and r.lang == lang), None)
@@ -126,6 +127,10 @@ def take_screenshots(project: Project, slug: str, lang: str, out_dir: Path) -> t
                         taken.append(shot)
                 finally:
                     browser.close()
+        except PlaywrightError as exc:  # its message runs to many lines of browser log: the first says what failed
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise RenderError(f"Chromium ({executable}) did not show the {lang} web page of '{slug}': {first}; "
+                              "check that Debian's chromium starts (chromium --headless --version)") from exc
         finally:
             server.shutdown()
             server.server_close()

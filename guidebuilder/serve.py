@@ -161,13 +161,14 @@ def preview_page(project: Project, out_dir: Path, slug: str, lang: str) -> str |
     from .planner import JobSpec
     from .state import load_state
 
-    decisions = load_state(BuildOptions(out_dir=out_dir).state_dir).get("decisions", {})
+    options = BuildOptions(out_dir=out_dir, formats=("html",), only_formats=True)
+    decisions = load_state(options.state_dir).get("decisions", {})
+    on_site = (Status.PUBLISHED.value, Status.OUTDATED.value)  # an outdated language keeps its page in the menu
     menu = tuple(code for code in project.all_languages()
-                 if decisions.get(f"{slug}/{code}", {}).get("status") == Status.PUBLISHED.value)
+                 if decisions.get(f"{slug}/{code}", {}).get("status") in on_site)
     if lang not in menu:
         return None  # not published (yet): the full build decides
     spec = JobSpec(slug, lang, menu, "preview", float(decisions[f"{slug}/{lang}"].get("coverage", 0.0)))
-    options = BuildOptions(out_dir=out_dir, formats=("html",), only_formats=True)
     try:
         result = build_one(project, spec, options, outputs.selected(("html",)))
     except (GuideError, OSError, ValueError):

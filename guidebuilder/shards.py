@@ -107,6 +107,23 @@ def _read_manifest(folder: Path) -> JsonObject:
         raise GuideError(f"not a guidebuilder manifest ({exc}); build that shard again", str(path)) from exc
 
 
+def _shard_results(folder: Path) -> list[tuple[str, str, list[LanguageResult]]]:
+    """(slug, title, each language's result) of every guide a shard's manifest lists."""
+    path = folder / "manifest.json"
+    guides = []
+    for guide in _read_manifest(folder)["guides"]:
+        try:
+            slug = guide["slug"]
+            entries = [LanguageResult.from_dict({"slug": slug, **entry}) for entry in guide["languages"]]
+            guides.append((slug, guide.get("title", slug), entries))
+        except KeyError as exc:
+            raise GuideError(f"not a guidebuilder manifest (a guide without '{exc.args[0]}'); build that shard "
+                             "again", str(path)) from exc
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise GuideError(f"not a guidebuilder manifest ({exc}); build that shard again", str(path)) from exc
+    return guides
+
+
 def _published_files(folder: Path) -> dict[str, Path]:
     """Every file a shard published for its guides: all but the portal, its fonts, the manifest and build state."""
     files = {}
@@ -129,15 +146,14 @@ def merge_shards(project: Project, folders: list[Path], out_dir: Path) -> BuildR
     origin: dict[Pair, Path] = {}
     files: dict[str, Path] = {}
     for folder in folders:
-        for guide in _read_manifest(folder)["guides"]:
-            slug = guide["slug"]
-            titles.setdefault(slug, guide["title"])
-            for entry in guide["languages"]:
-                pair = (slug, entry["lang"])
+        for slug, title, entries in _shard_results(folder):
+            titles.setdefault(slug, title)
+            for result in entries:
+                pair = (slug, result.lang)
                 if pair in results:
-                    raise GuideError(f"{slug}/{entry['lang']} is in the manifests of both {origin[pair]} and "
+                    raise GuideError(f"{slug}/{result.lang} is in the manifests of both {origin[pair]} and "
                                      f"{folder}; merge the shares of one sharded build")
-                results[pair] = LanguageResult.from_dict({"slug": slug, **entry})
+                results[pair] = result
                 origin[pair] = folder
         for rel, path in _published_files(folder).items():
             if rel in files and files[rel].read_bytes() != path.read_bytes():

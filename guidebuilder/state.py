@@ -22,6 +22,7 @@ STATE_DIR = ".guidebuilder"
 SITE = "site"
 PROOF = "proof"
 PSEUDO = "pseudo"
+STATUS = "status"
 BUILD_ROOT = Path("build")
 
 
@@ -65,6 +66,11 @@ def tree_dir(name: str) -> Path:
     return BUILD_ROOT / name
 
 
+# Where a proof build and the status page go by default, relative to the folder the commands run in.
+PROOF_DIR = tree_dir(PROOF)
+STATUS_PAGE = tree_dir(STATUS) / "index.html"
+
+
 def load_state(state_dir: Path) -> JsonObject:
     """build/.guidebuilder/<tree>/state.json, or {} when missing or unreadable."""
     path = state_dir / "state.json"
@@ -102,7 +108,7 @@ def unchanged_report(project: Project, slugs: list[str], options: BuildOptions) 
         return None  # a failure may have been passing (a killed worker, a full disk): try again
     for result in results:
         for output in result.outputs:
-            if not (options.out_dir / output.path).is_file():
+            if not all((options.out_dir / path).is_file() for path in output.paths()):  # a page's images too
                 return None
     if not (options.out_dir / "manifest.json").is_file():
         return None

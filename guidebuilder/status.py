@@ -13,12 +13,13 @@ from pathlib import Path
 from .catalogs import atomic_write, coverage, read_catalog, source_words
 from .check import check_language
 from .chrome import check_chrome
-from .config import PROOF_DIR, STATUS_PAGE, Project
-from .errors import GuideError
+from .config import Project
+from .errors import GuideError, RenderError
 from .extract import build_template
 from .locales import facts_for
 from .memory import count_filled
 from .source import Guide, read_guide
+from .state import PROOF_DIR, STATUS_PAGE
 from .translate import load_translation
 
 # The headers a new catalog carries until a translator's tool fills them in.
@@ -197,5 +198,9 @@ def write_status(project: Project, slugs: list[str], status_page: Path = STATUS_
     guides = collect_status(project, slugs, page, proofs)
     data = render_status(project, guides).encode("utf-8")
     if not page.is_file() or page.read_bytes() != data:
-        atomic_write(page, data)
+        try:
+            atomic_write(page, data)
+        except OSError as exc:
+            raise RenderError(f"cannot write the status page ({exc.strerror}); choose a folder that can be "
+                              "written with --out", str(status_page)) from exc
     return page

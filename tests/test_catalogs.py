@@ -1,4 +1,4 @@
-"""Extract and update: the catalogs translators work in (issue 2)."""
+"""Extract and update: the catalogs translators work in."""
 
 from __future__ import annotations
 
@@ -165,3 +165,26 @@ def test_sample_guide_is_large_enough():
     pot = polib.pofile(str(ROOT / "locales" / "responding-to-hate.pot"))
     words = sum(len(e.msgid.split()) for e in pot)
     assert len(pot) >= 80 and words >= 1500
+
+
+def test_a_saved_catalog_is_read_anew_and_its_old_copy_let_go(tmp_path):
+    """serve reads a catalog on every save: each read must not keep the versions before it."""
+    import gc
+    import os
+    import weakref
+
+    from guidebuilder.catalogs import read_catalog_shared
+
+    po = tmp_path / "bn.po"
+    text = (DATA / "project" / "locales" / "bn" / "LC_MESSAGES" / "fixture.po").read_text(encoding="utf-8")
+    po.write_text(text, encoding="utf-8")
+    first = read_catalog_shared(po, "bn.po", "bn")
+    assert read_catalog_shared(po, "bn.po", "bn") is first  # unchanged: read once
+    old = weakref.ref(first)
+    del first
+    po.write_text(text.replace('msgstr "নিরাপদে থাকুন।"', 'msgstr "সাবধানে থাকুন।"'), encoding="utf-8")
+    os.utime(po, ns=(1, 1))  # a different modification time however fast the two writes came
+    second = read_catalog_shared(po, "bn.po", "bn")
+    assert any(entry.msgstr == "সাবধানে থাকুন।" for entry in second)
+    gc.collect()
+    assert old() is None

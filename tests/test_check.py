@@ -1,4 +1,4 @@
-"""guidebuilder check: each finding's exact text and line (issue 4)."""
+"""guidebuilder check: each finding's exact text and line."""
 
 from __future__ import annotations
 

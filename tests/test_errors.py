@@ -1,4 +1,4 @@
-"""Bad input: one line naming path:line and what to do, exit 1, nothing rewritten (issue 2)."""
+"""Bad input: one line naming path:line and what to do, exit 1, nothing rewritten."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile and broken input: nothing outside the project is read, fetched or clobbered (issue 4)."""
+"""Hostile and broken input: nothing outside the project is read, fetched or clobbered."""
 
 from __future__ import annotations
 

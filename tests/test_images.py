@@ -309,3 +309,31 @@ def test_brand_logo_is_sanitized_too(project):
     logo = base64.b64decode(uri.split(",", 1)[1]).decode()
     assert "alert" not in logo and "steal" not in logo
     assert ET.fromstring(logo).find(f"{SVG}rect").get("width") == "4"
+
+
+def test_images_in_nested_folders_are_published_and_a_replaced_one_goes(project, cli):
+    images = project / "guides/fixture/images"
+    (images / "maps").mkdir()
+    (images / "maps" / "route.svg").write_text((images / "pic.svg").read_text())
+    edit_guide(project, "![A drawing of a house](images/pic.svg)",
+               "![A drawing of a house](images/pic.svg)\n\n![The route](images/maps/route.svg)")
+    result = cli("build-guides", "--quiet", "--lang", "en", "--format", "html", cwd=project)
+    assert result.code == 0, result.stdout + result.stderr
+    page = project / "build/site/fixture/en"
+    assert (page / "images/pic.svg").is_file() and (page / "images/maps/route.svg").is_file()
+    (images / "maps" / "route.svg").rename(images / "maps" / "way.svg")
+    edit_guide(project, "images/maps/route.svg", "images/maps/way.svg")
+    result = cli("build-guides", "--quiet", "--lang", "en", "--format", "html", cwd=project)
+    assert result.code == 0, result.stdout + result.stderr
+    assert sorted(p.relative_to(page).as_posix() for p in (page / "images").rglob("*")) == \
+        ["images/maps", "images/maps/way.svg", "images/pic.svg"]
+
+
+def test_a_published_image_deleted_from_the_site_comes_back_on_the_next_build(project, cli):
+    assert cli("build-guides", "--quiet", "--lang", "en", "--format", "html", cwd=project).code == 0
+    image = project / "build/site/fixture/en/images/pic.svg"
+    published = image.read_bytes()
+    image.unlink()
+    result = cli("build-guides", "--quiet", "--lang", "en", "--format", "html", cwd=project)
+    assert result.code == 0, result.stdout + result.stderr
+    assert image.read_bytes() == published

@@ -495,3 +495,11 @@ def test_scanned_pdf_is_refused_with_one_line(tmp_path):
         1, "error: scan.pdf: the PDF has no text layer (it is a scanned image); import the Word or web version, "
            "or run OCR on it first (e.g. ocrmypdf), then import again")
     assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("command", [("import-translation", "x.docx", "--guide", "fixture"),
+                                     ("glossary", "import", "x.tbx")])
+def test_a_language_not_configured_is_one_line(project, cli, command):
+    result = cli(*command, "--lang", "fr", cwd=project)
+    assert (result.code, result.stderr) == (1, "error: language 'fr' is not configured in guidebuilder.toml; "
+                                               "add it with 'guidebuilder init fr'\n")

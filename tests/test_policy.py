@@ -1,4 +1,4 @@
-"""Publishing policy, proofs and pseudo-locales (issue 4)."""
+"""Publishing policy, proofs and pseudo-locales."""
 
 from __future__ import annotations
 

@@ -208,3 +208,9 @@ def test_status_page_in_chromium_has_no_serious_accessibility_violations(project
             .map(v => v.id + ': ' + v.nodes[0].html.slice(0, 100))""")
         browser.close()
     assert not violations, violations
+
+
+def test_a_status_page_that_cannot_be_written_is_one_line(project):
+    result = run_cli("status", "--out", "guidebuilder.toml/index.html", cwd=project)
+    assert (result.code, result.stderr) == (1, "error: guidebuilder.toml/index.html: cannot write the status page "
+                                               "(File exists); choose a folder that can be written with --out\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import polib
@@ -51,3 +52,25 @@ def test_screenshots_of_an_unconfigured_language_is_one_line_error(project, cli)
     assert done.code == 1
     assert done.stderr.strip() == ("error: language 'fr' is not configured in guidebuilder.toml; "
                                    "add it with 'guidebuilder init fr'")
+
+
+def test_screenshots_leave_nothing_beside_their_temporary_build(project, cli, browser_available):
+    # A short folder: Chromium's sockets under a long TMPDIR exceed the length a socket path may have.
+    with tempfile.TemporaryDirectory(prefix="gb-", dir="/tmp") as temp:
+        done = cli("screenshots", "--lang", "bn", cwd=project, env={"TMPDIR": temp})
+        assert done.code == 0, done.stderr
+        assert sorted(p.name for p in Path(temp).iterdir()) == []  # the page's build state went with its folder
+
+
+def test_a_browser_that_cannot_start_is_one_line_error(project, cli, browser_available, monkeypatch):
+    from guidebuilder import screenshots
+    from guidebuilder.config import load_project
+    from guidebuilder.errors import RenderError
+
+    monkeypatch.setattr(screenshots, "chromium_path", lambda: "/bin/false")
+    with pytest.raises(RenderError) as raised:
+        screenshots.take_screenshots(load_project(project), "fixture", "bn", project / "build")
+    message = str(raised.value)
+    assert message.startswith("Chromium (/bin/false) did not show the bn web page of 'fixture': ")
+    assert message.endswith("; check that Debian's chromium starts (chromium --headless --version)")
+    assert "\n" not in message

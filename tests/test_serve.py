@@ -1,4 +1,4 @@
-"""guidebuilder serve: a translator saves a .po file and sees the page change (issue 5)."""
+"""guidebuilder serve: a translator saves a .po file and sees the page change."""
 
 from __future__ import annotations
 

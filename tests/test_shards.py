@@ -101,3 +101,13 @@ def test_merging_the_same_pair_twice_is_refused(project, cli, tmp_path):
     assert (result.code, result.stderr) == (1, f"error: fixture/en is in the manifests of both {out} and {out}; "
                                                "merge the shares of one sharded build\n")
     assert not (tmp_path / "merged").exists()
+
+
+def test_merging_a_manifest_with_a_broken_entry_is_one_line(project, cli, tmp_path):
+    shard = tmp_path / "shard"
+    shard.mkdir()
+    (shard / "manifest.json").write_text('{"guides": [{"title": "Fixture", "languages": []}]}')
+    result = cli("site", "--from", str(shard), "--out", str(tmp_path / "merged"), cwd=project)
+    assert (result.code, result.stderr) == (1, f"error: {shard}/manifest.json: not a guidebuilder manifest "
+                                               "(a guide without 'slug'); build that shard again\n")
+    assert not (tmp_path / "merged").exists()

@@ -1,4 +1,4 @@
-"""The community-facing site and accessible PDFs, checked in a real browser (issue 5)."""
+"""The community-facing site and accessible PDFs, checked in a real browser."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -208,3 +209,39 @@ def test_a_longer_guide_fails_with_how_much_is_over(long_guide):
     reason = manifest_rows(long_guide, "build-long")[("panels", "en")]["reason"]
     assert re.fullmatch(r"guides/panels/guide\.md: the trifold overflows its 4 text panels by \d+ lines; "
                         r"shorten the guide or drop trifold from formats", reason), reason
+
+
+PHOTO = """---
+title: Harbour
+---
+
+A guide with one photo.
+
+![The harbour](images/harbour.jpg)
+"""
+
+
+@pytest.mark.parametrize("kind, suffix", [("trifold", "trifold"), ("booklet", "booklet")])
+def test_printed_photo_is_the_published_one(tmp_path, kind, suffix):
+    from io import BytesIO
+
+    from PIL import Image
+
+    project = copy_fixture_project(tmp_path / "project")
+    folder = project / "guides" / "harbour"
+    (folder / "images").mkdir(parents=True)
+    (folder / "guide.md").write_text(PHOTO)
+    grain = random.Random(7).randbytes(3000 * 2250)  # grain keeps the JPEG over 1 MB, worth a warning
+    photo = Image.frombytes("L", (3000, 2250), grain).convert("RGB")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    photo.save(folder / "images" / "harbour.jpg", "JPEG", quality=90, exif=exif)
+    done = run_cli("build-guides", "--guide", "harbour", "--lang", "en", "--format", kind, "--quiet", cwd=project)
+    assert done.code == 0, done.stdout + done.stderr
+    assert re.search(r"^warning: guides/harbour/images/harbour\.jpg is [\d.]+ MB; published cut to 1344 x 1008 px",
+                     done.stderr, re.MULTILINE), done.stderr
+    reader = PdfReader(project / "build/site/harbour/en" / f"harbour-en-{suffix}.pdf")
+    embedded = [image for page in reader.pages for image in page.images]
+    # The web page's column is 42rem at 16 px, drawn at 2x: 1344 px wide, as the published photo is.
+    assert {image.image.size for image in embedded} == {(1344, 1008)}
+    assert all(dict(Image.open(BytesIO(image.data)).getexif()) == {} for image in embedded)

@@ -66,7 +66,7 @@ MARKS_CSS = "\n@page { bleed: 9pt; marks: crop; }"
 
 
 def grayscale_path(job: Job) -> Path:
-    """Where a job's grayscale PDF goes: build/<slug>/<lang>/<slug>-<lang>-grayscale.pdf."""
+    """Where a job's grayscale PDF goes: build/site/<slug>/<lang>/<slug>-<lang>-grayscale.pdf."""
     return job.out_dir / f"{job.guide.slug}-{job.lang}-grayscale.pdf"
 
 
@@ -112,11 +112,14 @@ def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = F
     links = PageLinks(job.language_menu())
     edition = edition_for(project, guide.slug, job.lang)
     logo = project.logo_uri()
-    if grayscale and logo:
+    images = job.print_images()
+    if grayscale:  # data: URIs never reach the fetcher that grays the files a page links to
+        from dataclasses import replace
+
         from ..grayscale import grayscale_data_uri
 
-        logo = grayscale_data_uri(logo)
-    images = job.print_images()
+        logo = grayscale_data_uri(logo) if logo else None
+        images = {src: replace(shown, src=grayscale_data_uri(shown.src)) for src, shown in images.items()}
     draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
                            job.options.proof, job.chrome, edition, logo=logo, findings=job.findings,
                            notices=True, follows=job.follows, images=images)

@@ -34,7 +34,7 @@ TEXT_PANELS = 4
 
 
 def trifold_path(job: Job) -> Path:
-    """Where a job's trifold goes: build/<slug>/<lang>/<slug>-<lang>-trifold.pdf."""
+    """Where a job's trifold goes: build/site/<slug>/<lang>/<slug>-<lang>-trifold.pdf."""
     return job.out_dir / f"{job.guide.slug}-{job.lang}-trifold.pdf"
 
 
@@ -137,7 +137,7 @@ class Trifold:
         width = SHEET_PT[job.paper][0]
         path = trifold_path(job)
         output = job.output(self.name, path, data, pages=2, width_pt=width, height_pt=height)
-        return Made(output, [(path, data)])
+        return Made(output, [(path, data)], job.image_warnings)
 
 
 class _Part:
@@ -155,7 +155,8 @@ class _Part:
         html, _renderer = render_page(job.guide, job.translation, job.facts, job.source_facts, "print", css,
                                       PageLinks([]), job.options.proof, job.chrome,
                                       self.edition if back else None, card=back,
-                                      logo=job.project.logo_uri() if self.part != "text" else None)
+                                      logo=job.project.logo_uri() if self.part != "text" else None,
+                                      images=job.print_images())
         return html
 
     def layout(self, faces: str, full: float, narrow: float, height: float, pages: int) -> Any:
