@@ -59,7 +59,8 @@ def built(tmp_path_factory) -> Path:
         done = run_cli(*args, cwd=project)
         assert done.code == 0, done.stdout + done.stderr
     _catalog(project, "lines", {_source(n): _korean(n) for n in range(1, COUNT + 1)} | {"Lines": "줄"})
-    _catalog(project, "card", {_source(n): _korean(n) for n in CARD_ITEMS} | {"After a hate incident": "증오 사건을 겪은 후"})
+    title = {"After a hate incident": "증오 사건을 겪은 후"}
+    _catalog(project, "card", {_source(n): _korean(n) for n in CARD_ITEMS} | title)
     done = run_cli("build-guides", "--guide", "lines", "--guide", "card", "--lang", "ko", "--quiet", cwd=project)
     assert done.code == 0, done.stdout + done.stderr
     return project / "build" / "site"
