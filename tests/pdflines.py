@@ -14,6 +14,8 @@ from pathlib import Path
 
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 _LIST_MARKER = re.compile(r"^(\d+[.)]|[•◦▪‣–-])$")
+# A phone number never breaks ("(415) 555-0142" has a no-break space), but poppler splits it in two words.
+_AREA_CODE = re.compile(r"^\(\d{3}\)$")
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ def early_line_ends(lines: list[Line], font_size: float, right: float | None = N
     next line down (one line pitch, no more) and does not start with a list marker. right is
     the column's right edge; without it, the rightmost line end of the page (a safe guess for
     ragged text: it is never past the true edge, so the check can only be more lenient).
+    A line that a <br> ends is not told apart: give lines without such breaks.
     """
     found = []
     for line, after in zip(lines, lines[1:], strict=False):
@@ -99,9 +102,11 @@ def early_line_ends(lines: list[Line], font_size: float, right: float | None = N
             continue
         edge = right if right is not None else max(o.x1 for o in lines if o.page == line.page)
         word = after.words[0]
-        needed = _space(line, font_size) + (word.x1 - word.x0)
+        end = after.words[1].x1 if _AREA_CODE.match(word.text) and len(after.words) > 1 else word.x1
+        needed = _space(line, font_size) + (end - word.x0)
+        unit = " ".join(w.text for w in after.words if w.x1 <= end)
         room = edge - line.x1
         if needed < room - font_size * 0.05:
             found.append(f"p{line.page}: {line.text!r} ends {room:.1f} pt short; "
-                         f"{word.text!r} needs {needed:.1f} pt")
+                         f"{unit!r} needs {needed:.1f} pt")
     return found
