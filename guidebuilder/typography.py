@@ -118,9 +118,11 @@ class Typesetter:
         """Inline pieces, each (its markup, the text it shows), as one run of markup.
 
         Where keep-all is spelled out in spans, a word that runs across an element's edge
-        ("**911**에") gets a WORD JOINER there: the line breaker sees "1" and "에" in two
-        boxes and would break between them, leaving "911" at one line's end and "에" at
-        the next line's start.
+        ("**911**에") gets a WORD JOINER there. WeasyPrint 70 asks Pango whether a line may
+        break between two boxes from the last letter of one and the first of the next
+        (layout/inline.py, split_inline_box), and UAX #14 lets a line break between a digit
+        and a Hangul syllable: when "에" no longer fit, "911" ended one line and "에" began
+        the next. The joiner draws nothing and the text layer leaves it out.
         """
         out: list[Markup] = []
         before = ""

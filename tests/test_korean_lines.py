@@ -61,7 +61,8 @@ def built(tmp_path_factory) -> Path:
     _catalog(project, "lines", {_source(n): _korean(n) for n in range(1, COUNT + 1)} | {"Lines": "줄"})
     title = {"After a hate incident": "증오 사건을 겪은 후"}
     _catalog(project, "card", {_source(n): _korean(n) for n in CARD_ITEMS} | title)
-    done = run_cli("build-guides", "--guide", "lines", "--guide", "card", "--lang", "ko", "--quiet", cwd=project)
+    done = run_cli("build-guides", "--guide", "lines", "--guide", "card", "--lang", "ko", "--quiet",
+                   "--keep-print-html", cwd=project)
     assert done.code == 0, done.stdout + done.stderr
     return project / "build" / "site"
 
@@ -101,3 +102,11 @@ def test_no_korean_line_ends_inside_a_word(built, kind):
     for tokens in lines:
         # A word cut at a bold edge leaves "911" at one line's end and "에" at the next one's start.
         assert all(token in words or re.fullmatch(r"\d+(\.|번:)|[\d.·년월일]+", token) for token in tokens), tokens
+
+
+def test_a_word_across_a_bold_edge_is_joined_in_print_only(built):
+    kept = built.parent / ".guidebuilder" / built.name / "print" / "lines" / "ko.html"
+    html = kept.read_text(encoding="utf-8")
+    assert html.count('<strong><span class="kw">911</span></strong>\u2060<span class="kw">에다가</span>') == COUNT
+    web = (built / "lines" / "ko" / "index.html").read_text(encoding="utf-8")
+    assert "\u2060" not in web and web.count("</strong>에다가") == COUNT  # browsers keep words whole themselves
