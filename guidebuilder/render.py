@@ -26,7 +26,7 @@ from . import __version__
 from .anchors import Anchors, colliding_texts
 from .check import Finding
 from .chrome import Chrome, default_chrome
-from .inline import MarkupError, Node, parse
+from .inline import MarkupError, Node, parse, plain_text
 from .locales import LocaleFacts
 from .source import Block, Guide, Message
 from .translate import Resolved, Translation
@@ -207,27 +207,29 @@ class BodyRenderer:
         return [f for f in self.findings if f.path != self.translation.po_rel or f.line not in self.placed]
 
     def inline(self, nodes: list[Node], links: list[str], typeset: Typesetter) -> Markup:
-        out = []
+        out: list[tuple[Markup, str]] = []
         for node in nodes:
+            shown = "" if isinstance(node, str) else plain_text([node])
             if isinstance(node, str):
-                out.append(Markup("<br>").join(typeset(line) for line in node.split("\n")))
+                out.append((Markup("<br>").join(typeset(line) for line in node.split("\n")), node))
             elif node.kind == "strong":
-                out.append(Markup("<strong>{}</strong>").format(self.inline(node.children, links, typeset)))
+                out.append((Markup("<strong>{}</strong>").format(self.inline(node.children, links, typeset)), shown))
             elif node.kind == "em":
-                out.append(Markup("<em>{}</em>").format(self.inline(node.children, links, typeset)))
+                out.append((Markup("<em>{}</em>").format(self.inline(node.children, links, typeset)), shown))
             elif node.kind == "code":
-                out.append(Markup("<code>{}</code>").format(node.ref))
+                out.append((Markup("<code>{}</code>").format(node.ref), shown))
             elif node.kind == "link":
                 index = int(node.ref) - 1
                 href = links[index] if 0 <= index < len(links) else ""
                 href = self.translation.url_map.get(href, href)  # [urls.<lang>] in guidebuilder.toml
                 inner = self.inline(node.children, links, typeset.without_links())  # no link inside a link
-                out.append(Markup('<a href="{}">{}</a>').format(href, inner))
+                out.append((Markup('<a href="{}">{}</a>').format(href, inner), shown))
             elif node.kind == "footnote":
                 label = self.footnote_number(node.ref)
-                out.append(Markup('<sup class="fnref"><a href="#fn-{}" id="fnref-{}">{}</a></sup>').format(
-                    node.ref, node.ref, self.facts.digits(str(label))))
-        return Markup("").join(out)
+                number = self.facts.digits(str(label))
+                out.append((Markup('<sup class="fnref"><a href="#fn-{}" id="fnref-{}">{}</a></sup>').format(
+                    node.ref, node.ref, number), number))
+        return typeset.join(out)
 
     def footnote_number(self, label: str) -> int:
         labels = [name for name, _ in self.guide.footnotes]

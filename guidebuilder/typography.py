@@ -31,6 +31,7 @@ _PHONE = re.compile(
 _URL = re.compile(r"(?<![\w@.])(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,:;!?)'\]]")
 NBSP = "\u00a0"
 ZWSP = "\u200b"
+WJ = "\u2060"  # WORD JOINER: no line break on either side
 LRE, PDF = "\u202a", "\u202c"  # left-to-right embedding and its end
 
 
@@ -107,6 +108,30 @@ class Typesetter:
         self.facts = facts
         self.target = target
         self.link_phones = link_phones
+
+    @property
+    def keeps_words_whole(self) -> bool:
+        """True where the markup, not the line breaker, keeps words whole (keep-all in print)."""
+        return self.facts.line_breaking == "keep-all" and self.target == "print"
+
+    def join(self, pieces: list[tuple[Markup, str]]) -> Markup:
+        """Inline pieces, each (its markup, the text it shows), as one run of markup.
+
+        Where keep-all is spelled out in spans, a word that runs across an element's edge
+        ("**911**에") gets a WORD JOINER there. WeasyPrint 70 asks Pango whether a line may
+        break between two boxes from the last letter of one and the first of the next
+        (layout/inline.py, split_inline_box), and UAX #14 lets a line break between a digit
+        and a Hangul syllable: when "에" no longer fit, "911" ended one line and "에" began
+        the next. The joiner draws nothing and the text layer leaves it out.
+        """
+        out: list[Markup] = []
+        before = ""
+        for markup, text in pieces:
+            if self.keeps_words_whole and before and text and not before[-1].isspace() and not text[0].isspace():
+                out.append(Markup(WJ))
+            out.append(markup)
+            before = text or before
+        return Markup("").join(out)
 
     def without_links(self) -> Typesetter:
         """The same treatment for text inside a link (or a heading the contents link to): no tel: links."""
