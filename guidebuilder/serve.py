@@ -161,7 +161,7 @@ def preview_page(project: Project, out_dir: Path, slug: str, lang: str) -> str |
     from .planner import JobSpec
     from .state import load_state
 
-    decisions = load_state(out_dir).get("decisions", {})
+    decisions = load_state(BuildOptions(out_dir=out_dir).state_dir).get("decisions", {})  # beside the site, not in it
     menu = tuple(code for code in project.all_languages()
                  if decisions.get(f"{slug}/{code}", {}).get("status") == Status.PUBLISHED.value)
     if lang not in menu:
@@ -180,6 +180,8 @@ def serve(root: Path, out_dir: Path, port: int, announce: Callable[[str], None],
     """Build, serve, then rebuild on every save until stop is set (or Ctrl-C)."""
     project = load_project(root)
     options = BuildOptions(out_dir=out_dir)
+    # A first build can take a minute (every PDF, after an upgrade): say why nothing is served yet.
+    announce(f"Building {out_dir} first; the preview starts when it is up to date")
     report = build(project, guide_slugs(project.root), options)
     live = Broadcaster()
     server = start_server(out_dir, port, live)
