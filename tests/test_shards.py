@@ -103,7 +103,7 @@ def test_merging_the_same_pair_twice_is_refused(project, cli, tmp_path):
 
 
 def test_a_partial_build_after_a_merge_keeps_every_other_page(project, cli, tmp_path):
-    """A merged site has no build state: `build-guides --lang bn --format html` on it keeps the other pages and bn's PDF."""
+    """A merged site has no build state: `build-guides --lang bn --format html` keeps the other pages and bn's PDF."""
     shards = [tmp_path / "s1", tmp_path / "s2"]
     for k, out in enumerate(shards, start=1):
         result = cli("build-guides", "--quiet", "--shard", f"{k}/2", "--out", str(out), cwd=project)
