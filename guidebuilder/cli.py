@@ -393,7 +393,8 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
                                                   help="The folder to write (default build/site, the site to publish; "
                                                        "build/proof with --proof); without it the status page "
                                                        "(build/status) is written too."),
-              jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel jobs (default: CPU count)."),
+              jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel jobs (default: CPU count).",
+                                        show_default=False),
               force: bool = typer.Option(False, "--force", help="Rebuild even when inputs are unchanged."),
               include_fuzzy: bool = typer.Option(False, "--include-fuzzy", help="Publish fuzzy translations."),
               proof: bool = typer.Option(False, "--proof", help="Mark untranslated and fuzzy blocks for reviewers."),
