@@ -39,7 +39,7 @@ from .planner import (
     remembered_result,
 )
 from .policy import Decision, Fail, Keep, Publish, decide
-from .site import MANIFEST, listed_files, remove_listed, site_files, whole_site, write_site
+from .site import MANIFEST, listed_files, manifest_report, remove_listed, site_files, whole_site, write_site
 from .source import Guide, read_guide
 from .state import BuildOptions, harfbuzz_subset_warning, last_build_record, load_state
 from .translate import Translation, load_translation
@@ -57,6 +57,7 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
     state = load_state(options.state_dir)
     # What the site held before: only these files may be removed (never a file guidebuilder did not list).
     listed_before = listed_files(options.out_dir / MANIFEST) | set(state.get("pending_removal", []))
+    earlier = manifest_report(options.out_dir)  # what the state file may not know: a merged or restored site
     finished: list[Finished] = []
     report.workers = build_workers(options.jobs)
     with start_workers(options, report.workers) as pool:  # the workers warm up while the build plans
@@ -70,7 +71,8 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
             if progress:
                 progress("done", done.result)
     if options.only_formats:  # --format: the kinds not asked for keep their earlier files on the site
-        finished = [replace(f, result=with_earlier_outputs(f.result, state, options.out_dir)) for f in finished]
+        finished = [replace(f, result=with_earlier_outputs(f.result, state, options.out_dir, earlier))
+                    for f in finished]
     results = {**plan.known, **{(f.spec.slug, f.spec.lang): f.result for f in finished}}
     report.results = [results[(slug, lang)] for slug in slugs for lang in langs if (slug, lang) in results]
     # One warning per problem: an image too large is the same in every language and output.
@@ -79,7 +81,7 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
     if log:
         report.warnings.append(f"unexpected errors (a bug in guidebuilder); their tracebacks are in {log}")
     state = next_state(project, slugs, options, state, finished, decisions, editions, report)
-    site = whole_site(project, report, state, options.pairs)
+    site = whole_site(project, report, state, options.pairs, earlier)
     writes, listed = site_files(project, options.out_dir, site)
     stale = sorted(listed_before - listed)
     if stale:  # recorded first: a build killed before removing them leaves the list for the next one
@@ -197,13 +199,16 @@ def gather_decision(project: Project, guide: Guide, lang: str, options: BuildOpt
                   unreadable, options.proof, earlier), translation
 
 
-def with_earlier_outputs(result: LanguageResult, state: JsonObject, out_dir: Path) -> LanguageResult:
+def with_earlier_outputs(result: LanguageResult, state: JsonObject, out_dir: Path,
+                         listed: BuildReport | None = None) -> LanguageResult:
     """A published result plus the earlier outputs of the kinds this build did not make, still on disk.
 
     `build-guides --format html` rebuilds the page alone: the PDF, cards and images an
     earlier build published stay listed (and so stay on the site), never removed as stale.
+    listed, the site's previous manifest, stands in when the state file has no record.
     """
-    earlier = remembered_result(state, result.slug, result.lang)
+    earlier = remembered_result(state, result.slug, result.lang) or next(
+        (r for r in (listed.results if listed else []) if (r.slug, r.lang) == (result.slug, result.lang)), None)
     if result.status is not Status.PUBLISHED or earlier is None or not earlier.live:
         return result
     made = {output.kind for output in result.outputs}

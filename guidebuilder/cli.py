@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,7 +33,9 @@ SITE_DIR = tree_dir(SITE)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Publish multilingual resource guides: Markdown to gettext catalogs to PDF and HTML.")
-out = Console()
+# Rich lays tables out for 80 columns when the output is not a terminal (a CI log, a pipe), folding
+# every reason word by word; a log has no width, so give it room unless COLUMNS says otherwise.
+out = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
 err = Console(stderr=True)
 
 ProjectOpt = typer.Option(Path("."), "--project", "-p", help="Project folder (default: current directory).")
@@ -280,7 +283,7 @@ def tm_export_cmd(lang: str = typer.Option(..., "--lang", "-l", help="The langua
 
 @tm_app.command("import")
 def tm_import_cmd(file: Path = typer.Argument(..., help="A TMX file."), project: Path = ProjectOpt) -> None:
-    """Copy a TMX file into memory/ and list it under [memory] tmx; `update` then fills from it."""
+    """Copy a TMX file into memory/ and list it under \\[memory] tmx; 'guidebuilder update' then fills from it."""
     from .memory import import_tmx
 
     try:
@@ -386,7 +389,7 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
                                                        "(build/status) is written too."),
               jobs: int = typer.Option(0, "--jobs", "-j",
                                        help="Parallel jobs (default: one per CPU, no more than the free memory "
-                                            "holds at 512 MB each)."),
+                                            "holds at 512 MB each).", show_default=False),
               force: bool = typer.Option(False, "--force", help="Rebuild even when inputs are unchanged."),
               include_fuzzy: bool = typer.Option(False, "--include-fuzzy", help="Publish fuzzy translations."),
               proof: bool = typer.Option(False, "--proof", help="Mark untranslated and fuzzy blocks for reviewers."),
@@ -565,7 +568,8 @@ def _run_build(run: Callable[[BuildProgress | None], BuildReport], total: int, q
 def _summary(report: BuildReport) -> None:
     table = Table(title="build summary", title_justify="left")
     for name in ("guide", "lang", "status", "coverage", "pages", "PDF", "time", "reason"):
-        table.add_column(name, overflow="fold")
+        # Short values stay whole; the guide's slug and the reason wrap when the terminal is narrow.
+        table.add_column(name, overflow="fold", no_wrap=name not in ("guide", "reason"))
     for r in report.results:
         colour = {"published": "green", "outdated": "yellow", "skipped": "yellow", "failed": "red"}[r.status]
         note = r.reason or ("rebuilt" if r.rebuilt else "unchanged")

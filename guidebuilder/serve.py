@@ -181,6 +181,8 @@ def serve(root: Path, out_dir: Path, port: int, announce: Callable[[str], None],
     """Build, serve, then rebuild on every save until stop is set (or Ctrl-C)."""
     project = load_project(root)
     options = BuildOptions(out_dir=out_dir)
+    # A first build can take a minute (every PDF, after an upgrade): say why nothing is served yet.
+    announce(f"Building {out_dir} first; the preview starts when it is up to date")
     report = build(project, guide_slugs(project.root), options)
     live = Broadcaster()
     server = start_server(out_dir, port, live)

@@ -15,7 +15,7 @@ from .chrome import chrome_or_default
 from .config import Project, guide_slugs
 from .fonts import cache_root, face_css, font_stack, page_chars
 from .locales import facts_for
-from .model import BuildReport, JsonObject
+from .model import BuildReport, JsonObject, LanguageResult
 from .outputs import offered
 from .pagestyle import subset_faces
 from .planner import remembered_result
@@ -27,13 +27,16 @@ Writes = list[tuple[Path, bytes]]
 
 
 def whole_site(project: Project, report: BuildReport, state: JsonObject,
-               pairs: frozenset[tuple[str, str]] | None = None) -> BuildReport:
+               pairs: frozenset[tuple[str, str]] | None = None, earlier: BuildReport | None = None) -> BuildReport:
     """This build's results plus what earlier builds left for the guides and languages it did not touch.
 
     A build of one guide or one language must not drop the others from the manifest and portal;
-    a shard's (pairs given) lists its own pairs only, for the merge to put together.
+    a shard's (pairs given) lists its own pairs only, for the merge to put together. What the
+    state file does not remember comes from earlier, the site's previous manifest (a site merged
+    by `site --from`, or restored without its build state).
     """
     built = {(r.slug, r.lang): r for r in report.results}
+    listed = {(r.slug, r.lang): r for r in earlier.results} if earlier else {}
     results = []
     titles = {}
     for slug in guide_slugs(project.root):
@@ -42,11 +45,28 @@ def whole_site(project: Project, report: BuildReport, state: JsonObject,
                 continue
             result = built.get((slug, lang))
             if result is None:
-                result = remembered_result(state, slug, lang)
+                result = remembered_result(state, slug, lang) or listed.get((slug, lang))
             if result is not None:
                 results.append(result)
-                titles[slug] = report.titles.get(slug) or state.get("titles", {}).get(slug, slug)
+                titles[slug] = (report.titles.get(slug) or state.get("titles", {}).get(slug)
+                                or (earlier.titles.get(slug) if earlier else None) or slug)
     return BuildReport(results=results, titles=titles, warnings=report.warnings, manifest_path=report.manifest_path)
+
+
+def manifest_report(out_dir: Path) -> BuildReport:
+    """What the site's manifest lists whose files are all still there (nothing when it cannot be read)."""
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        report = BuildReport()
+        for guide in manifest["guides"]:
+            report.titles[guide["slug"]] = guide["title"]
+            for entry in guide["languages"]:
+                result = LanguageResult.from_dict({"slug": guide["slug"], **entry})
+                if all((out_dir / path).is_file() for output in result.outputs for path in output.paths()):
+                    report.results.append(result)
+        return report
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return BuildReport()
 
 
 def site_files(project: Project, out_dir: Path, report: BuildReport) -> tuple[Writes, set[str]]:

@@ -38,6 +38,7 @@ def test_serve_rebuilds_a_saved_catalog(project, tmp_path):
                             text=True, start_new_session=True)
     try:
         next_line = _line_reader(proc.stdout)
+        assert next_line("the first build's notice").startswith(f"Building {tmp_path / 'out'} first")
         line = next_line("the server's address")
         found = re.search(r"http://127\.0\.0\.1:\d+/", line)
         assert found, line
@@ -82,6 +83,7 @@ def _start(project, out):
                             cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
     next_line = _line_reader(proc.stdout)
+    assert next_line("the first build's notice").startswith(f"Building {out} first")
     found = re.search(r"http://127\.0\.0\.1:\d+/", next_line("the server's address"))
     assert found
     assert next_line("the first build").startswith("rebuilt")

@@ -33,8 +33,7 @@ def test_two_shards_merged_are_byte_identical_to_one_build(site, tmp_path):
         shards.append(out)
     first, second = _pairs(shards[0] / "manifest.json"), _pairs(shards[1] / "manifest.json")
     assert first and second and not first & second
-    guides = [path for path in (ROOT / "guides").iterdir() if (path / "guide.md").is_file()]
-    assert len(first | second) == len(guides) * 9  # every sample guide in the nine languages
+    assert first | second == _pairs(site / "manifest.json")
     merged = tmp_path / "merged"
     result = run_cli("site", "--from", str(shards[0]), str(shards[1]), "--out", str(merged), cwd=ROOT)
     assert result.code == 0, result.stdout + result.stderr
@@ -111,3 +110,24 @@ def test_merging_a_manifest_with_a_broken_entry_is_one_line(project, cli, tmp_pa
     assert (result.code, result.stderr) == (1, f"error: {shard}/manifest.json: not a guidebuilder manifest "
                                                "(a guide without 'slug'); build that shard again\n")
     assert not (tmp_path / "merged").exists()
+
+
+def test_a_partial_build_after_a_merge_keeps_every_other_page(project, cli, tmp_path):
+    """A merged site has no build state: `build-guides --lang bn --format html` keeps the other pages and bn's PDF."""
+    shards = [tmp_path / "s1", tmp_path / "s2"]
+    for k, out in enumerate(shards, start=1):
+        result = cli("build-guides", "--quiet", "--shard", f"{k}/2", "--out", str(out), cwd=project)
+        assert result.code == 0, result.stdout + result.stderr
+    assert cli("site", "--from", *map(str, shards), cwd=project).code == 0
+    site = project / "build" / "site"
+    merged = _files(site)
+    result = cli("build-guides", "--quiet", "--lang", "bn", "--format", "html", cwd=project)
+    assert result.code == 0, result.stdout + result.stderr
+    assert _pairs(site / "manifest.json") == {("fixture", "en"), ("fixture", "bn"), ("fixture", "ur")}
+    after = _files(site)
+    for name in ("fixture/en/fixture-en.pdf", "fixture/en/index.html", "fixture/ur/fixture-ur.pdf",
+                 "fixture/ur/index.html", "fixture/bn/fixture-bn.pdf"):
+        assert after[name] == merged[name], name
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    bn = next(e for e in manifest["guides"][0]["languages"] if e["lang"] == "bn")
+    assert sorted(o["kind"] for o in bn["outputs"]) == ["html", "pdf"]
