@@ -83,7 +83,7 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
     state = next_state(project, slugs, options, state, finished, decisions, editions, report)
     site = whole_site(project, report, state, options.pairs, earlier)
     writes, listed = site_files(project, options.out_dir, site)
-    stale = sorted(listed_before - listed)
+    stale = sorted(path for path in listed_before - listed if _owned(path, options.pairs, slugs))
     if stale:  # recorded first: a build killed before removing them leaves the list for the next one
         _write_state(options.state_dir, {**state, "pending_removal": stale})
     write_site(options, writes)
@@ -197,6 +197,17 @@ def gather_decision(project: Project, guide: Guide, lang: str, options: BuildOpt
                                lambda rel: (options.out_dir / rel).is_file()) is not None)
     return decide(findings, coverage, project.min_coverage_for(guide.slug), lang == project.source_language,
                   unreadable, options.proof, earlier), translation
+
+
+def _owned(rel: str, pairs: frozenset[tuple[str, str]] | None, slugs: list[str]) -> bool:
+    """Whether this build may remove a file the site listed: a shard (pairs) only its own pairs' and the portal's.
+
+    A shard run into a folder that holds a whole site leaves the other pairs' pages there.
+    """
+    parts = rel.split("/")
+    if pairs is None or len(parts) < 3 or parts[0] not in slugs:
+        return True
+    return (parts[0], parts[1]) in pairs
 
 
 def with_earlier_outputs(result: LanguageResult, state: JsonObject, out_dir: Path,

@@ -17,7 +17,7 @@ from .catalogs import atomic_write
 from .config import Project, guide_slugs
 from .errors import GuideError
 from .model import BuildReport, JsonObject, LanguageResult
-from .state import STATE_DIR, BuildOptions
+from .state import BuildOptions
 
 Pair = tuple[str, str]  # (guide slug, language)
 CHARS_PER_PAGE = 2500  # a printed page of a guide, roughly: the estimate when no earlier build measured one
@@ -124,15 +124,15 @@ def _shard_results(folder: Path) -> list[tuple[str, str, list[LanguageResult]]]:
     return guides
 
 
-def _published_files(folder: Path) -> dict[str, Path]:
-    """Every file a shard published for its guides: all but the portal, its fonts, the manifest and build state."""
-    files = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if not path.is_file() or len(rel.parts) == 1 or rel.parts[0] in ("fonts", STATE_DIR):
-            continue
-        files[rel.as_posix()] = path
-    return files
+def _published_files(folder: Path, manifest: JsonObject) -> dict[str, Path]:
+    """Every file a shard's manifest lists for its guides; not the portal's (the merge writes its own).
+
+    Only listed files: a folder may hold others (an earlier build's, a user's), which are not the shard's.
+    """
+    from .site import MANIFEST, listed_files
+
+    portal = {MANIFEST, *(path for path in manifest.get("files", []) if isinstance(path, str))}
+    return {rel: folder / rel for rel in sorted(listed_files(folder / MANIFEST) - portal) if (folder / rel).is_file()}
 
 
 def merge_shards(project: Project, folders: list[Path], out_dir: Path) -> BuildReport:
@@ -155,7 +155,7 @@ def merge_shards(project: Project, folders: list[Path], out_dir: Path) -> BuildR
                                      f"{folder}; merge the shares of one sharded build")
                 results[pair] = result
                 origin[pair] = folder
-        for rel, path in _published_files(folder).items():
+        for rel, path in _published_files(folder, _read_manifest(folder)).items():
             if rel in files and files[rel].read_bytes() != path.read_bytes():
                 raise GuideError(f"{rel} differs between {files[rel]} and {path}; merge the shares of one "
                                  "sharded build")

@@ -131,3 +131,27 @@ def test_a_partial_build_after_a_merge_keeps_every_other_page(project, cli, tmp_
     manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
     bn = next(e for e in manifest["guides"][0]["languages"] if e["lang"] == "bn")
     assert sorted(o["kind"] for o in bn["outputs"]) == ["html", "pdf"]
+
+
+def test_a_shard_run_into_a_whole_site_leaves_the_other_pairs_pages(project, cli, tmp_path):
+    """--shard 1/2 into the everyday build/site: only its own pairs are rebuilt and listed; the rest stay on disk,
+    and a merge takes from that folder only what its manifest lists."""
+    assert cli("build-guides", "--quiet", cwd=project).code == 0
+    site = project / "build" / "site"
+    whole = _files(site)
+    second = tmp_path / "s2"
+    second.mkdir()
+    (second / "manifest.json").write_bytes(whole["manifest.json"])  # both shards split by the same last build
+    assert cli("build-guides", "--quiet", "--force", "--shard", "1/2", cwd=project).code == 0
+    mine = _pairs(site / "manifest.json")
+    others = {("fixture", lang) for lang in ("en", "bn", "ur")} - mine
+    assert mine and others
+    after = _files(site)
+    for name, data in whole.items():
+        if tuple(name.split("/")[:2]) in others:
+            assert after.get(name) == data, name
+    assert cli("build-guides", "--quiet", "--shard", "2/2", "--out", str(second), cwd=project).code == 0
+    merged = tmp_path / "merged"
+    result = cli("site", "--from", str(site), str(second), "--out", str(merged), cwd=project)
+    assert result.code == 0, result.stdout + result.stderr
+    assert _pairs(merged / "manifest.json") == {("fixture", lang) for lang in ("en", "bn", "ur")}
