@@ -472,7 +472,7 @@ def machine() -> dict:
 
 
 def targets(builds: dict, peers: dict, scale: list[dict]) -> dict:
-    """Each target of issue 6 with its measured figure and whether it holds."""
+    """Each performance target with its measured figure and whether it holds."""
     rows = peers["rows"]
     weasy_sum = sum(r["weasyprint_s"] for r in rows)
     cold = builds["cold_s"]["median"]
