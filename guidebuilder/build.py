@@ -39,7 +39,16 @@ from .planner import (
     remembered_result,
 )
 from .policy import Decision, Fail, Keep, Publish, decide
-from .site import MANIFEST, listed_files, manifest_report, remove_listed, site_files, whole_site, write_site
+from .site import (
+    MANIFEST,
+    listed_paths,
+    manifest_report,
+    read_site_manifest,
+    remove_listed,
+    site_files,
+    whole_site,
+    write_site,
+)
 from .source import Guide, read_guide
 from .state import BuildOptions, harfbuzz_subset_warning, last_build_record, load_state
 from .translate import Translation, load_translation
@@ -56,8 +65,9 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
     langs = options.langs or project.all_languages()
     state = load_state(options.state_dir)
     # What the site held before: only these files may be removed (never a file guidebuilder did not list).
-    listed_before = listed_files(options.out_dir / MANIFEST) | set(state.get("pending_removal", []))
-    earlier = manifest_report(options.out_dir)  # what the state file may not know: a merged or restored site
+    previous = read_site_manifest(options.out_dir)
+    listed_before = listed_paths(previous) | set(state.get("pending_removal", []))
+    earlier = manifest_report(options.out_dir, previous)  # what the state file may not know: a merged or restored site
     finished: list[Finished] = []
     report.workers = build_workers(options.jobs)
     with start_workers(options, report.workers) as pool:  # the workers warm up while the build plans

@@ -107,11 +107,11 @@ def _read_manifest(folder: Path) -> JsonObject:
         raise GuideError(f"not a guidebuilder manifest ({exc}); build that shard again", str(path)) from exc
 
 
-def _shard_results(folder: Path) -> list[tuple[str, str, list[LanguageResult]]]:
+def _shard_results(folder: Path, manifest: JsonObject) -> list[tuple[str, str, list[LanguageResult]]]:
     """(slug, title, each language's result) of every guide a shard's manifest lists."""
     path = folder / "manifest.json"
     guides = []
-    for guide in _read_manifest(folder)["guides"]:
+    for guide in manifest["guides"]:
         try:
             slug = guide["slug"]
             entries = [LanguageResult.from_dict({"slug": slug, **entry}) for entry in guide["languages"]]
@@ -129,10 +129,10 @@ def _published_files(folder: Path, manifest: JsonObject) -> dict[str, Path]:
 
     Only listed files: a folder may hold others (an earlier build's, a user's), which are not the shard's.
     """
-    from .site import MANIFEST, listed_files
+    from .site import MANIFEST, listed_paths
 
     portal = {MANIFEST, *(path for path in manifest.get("files", []) if isinstance(path, str))}
-    return {rel: folder / rel for rel in sorted(listed_files(folder / MANIFEST) - portal) if (folder / rel).is_file()}
+    return {rel: folder / rel for rel in sorted(listed_paths(manifest) - portal) if (folder / rel).is_file()}
 
 
 def merge_shards(project: Project, folders: list[Path], out_dir: Path) -> BuildReport:
@@ -146,7 +146,8 @@ def merge_shards(project: Project, folders: list[Path], out_dir: Path) -> BuildR
     origin: dict[Pair, Path] = {}
     files: dict[str, Path] = {}
     for folder in folders:
-        for slug, title, entries in _shard_results(folder):
+        manifest = _read_manifest(folder)
+        for slug, title, entries in _shard_results(folder, manifest):
             titles.setdefault(slug, title)
             for result in entries:
                 pair = (slug, result.lang)
@@ -155,7 +156,7 @@ def merge_shards(project: Project, folders: list[Path], out_dir: Path) -> BuildR
                                      f"{folder}; merge the shares of one sharded build")
                 results[pair] = result
                 origin[pair] = folder
-        for rel, path in _published_files(folder, _read_manifest(folder)).items():
+        for rel, path in _published_files(folder, manifest).items():
             if rel in files and files[rel].read_bytes() != path.read_bytes():
                 raise GuideError(f"{rel} differs between {files[rel]} and {path}; merge the shares of one "
                                  "sharded build")

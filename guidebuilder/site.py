@@ -53,10 +53,18 @@ def whole_site(project: Project, report: BuildReport, state: JsonObject,
     return BuildReport(results=results, titles=titles, warnings=report.warnings, manifest_path=report.manifest_path)
 
 
-def manifest_report(out_dir: Path) -> BuildReport:
-    """What the site's manifest lists whose files are all still there (nothing when it cannot be read)."""
+def read_site_manifest(out_dir: Path) -> JsonObject:
+    """The site's manifest.json as written, or {} when there is none or it cannot be read."""
     try:
         manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def manifest_report(out_dir: Path, manifest: JsonObject) -> BuildReport:
+    """What the site's manifest lists whose files are all still there (nothing when it cannot be read)."""
+    try:
         report = BuildReport()
         for guide in manifest["guides"]:
             report.titles[guide["slug"]] = guide["title"]
@@ -79,7 +87,7 @@ def site_files(project: Project, out_dir: Path, report: BuildReport) -> tuple[Wr
     manifest = {"generator": f"guidebuilder {__version__}", "guides": guides,
                 "files": [path.relative_to(out_dir).as_posix() for path, _data in portal]}
     data = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    return [*portal, (out_dir / MANIFEST, data)], _listed(manifest)
+    return [*portal, (out_dir / MANIFEST, data)], listed_paths(manifest)
 
 
 def write_site(options: BuildOptions, writes: Writes) -> None:
@@ -87,6 +95,14 @@ def write_site(options: BuildOptions, writes: Writes) -> None:
     for path, data in writes:
         if not path.is_file() or path.read_bytes() != data:
             atomic_write(path, data, options.state_dir / "tmp")
+
+
+def listed_paths(manifest: JsonObject) -> set[str]:
+    """Every path a manifest lists: its outputs, their files, the portal's (none of a manifest that cannot be read)."""
+    try:
+        return _listed(manifest)
+    except (TypeError, KeyError, AttributeError):
+        return set()
 
 
 def _listed(manifest: JsonObject) -> set[str]:
@@ -97,14 +113,6 @@ def _listed(manifest: JsonObject) -> set[str]:
                 paths.add(output["path"])
                 paths.update(output.get("files") or [])
     return {path for path in paths if isinstance(path, str)}
-
-
-def listed_files(path: Path) -> set[str]:
-    """Every path a manifest lists (its outputs, their files, the portal's), or none when it cannot be read."""
-    try:
-        return _listed(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return set()
 
 
 def remove_listed(out_dir: Path, paths: list[str]) -> None:
