@@ -49,9 +49,10 @@ catalogs: setup
 guides: catalogs
 	$(GB) build-guides
 
-# Static checks first (seconds), then the suite on every core (pytest-xdist).
+# Static checks first (seconds), then the suite on every core (pytest-xdist), a module's tests on one
+# core so that the guides its fixtures build are built once.
 test: setup lint
-	$(BIN)/pytest -q -n auto
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 # Static checks (configured in pyproject.toml); both run, and the target fails if either finds anything.
 lint: setup

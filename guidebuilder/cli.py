@@ -387,7 +387,7 @@ def build_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
                                                   help="The folder to write (default build/site, the site to publish; "
                                                        "build/proof with --proof); without it the status page "
                                                        "(build/status) is written too."),
-              jobs: int = typer.Option(0, "--jobs", "-j",
+              jobs: int = typer.Option(0, "--jobs", "-j", envvar="GUIDEBUILDER_JOBS",
                                        help="Parallel jobs (default: one per CPU, no more than the free memory "
                                             "holds at 512 MB each).", show_default=False),
               force: bool = typer.Option(False, "--force", help="Rebuild even when inputs are unchanged."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,8 @@ def run_cli(*args: str, cwd: Path, env: dict | None = None) -> Run:
     """Run `python -m guidebuilder ARGS` in cwd."""
     import os
 
-    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    # pytest-xdist already runs a test on every core: a build's jobs run in its own process, one after another.
+    full_env = {**os.environ, "COLUMNS": "200", "GUIDEBUILDER_JOBS": "1", **(env or {})}
     done = subprocess.run([sys.executable, "-m", "guidebuilder", *args], cwd=cwd, capture_output=True,
                           text=True, env=full_env)
     return Run(done.returncode, done.stdout, done.stderr)
@@ -55,11 +57,23 @@ def cli():
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """Both sample guides in all nine languages, built once for the session."""
-    out = tmp_path_factory.mktemp("site")
-    result = run_cli("build-guides", "--out", str(out), "--quiet", cwd=ROOT)
-    assert result.code == 0, result.stdout + result.stderr
+def site(tmp_path_factory, worker_id) -> Path:
+    """The sample guides in all nine languages, built once for the whole run.
+
+    pytest-xdist's workers share it: the first to need it builds it while holding a lock,
+    the others wait for it and then read it.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        root = root.parent  # the run's folder, above each worker's own
+    out, done = root / "sample-site", root / "sample-site.done"
+    with open(root / "sample-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.is_file():
+            shutil.rmtree(out, ignore_errors=True)
+            result = run_cli("build-guides", "--out", str(out), "--quiet", cwd=ROOT)
+            assert result.code == 0, result.stdout + result.stderr
+            done.touch()
     return out
 
 
