@@ -245,8 +245,6 @@ def subset_font(project: Project, font: FontFile, chars: set[str], flavor: str |
 
 # Drawn by CSS rather than the text: list markers, leaders, page numbers, proof notes.
 BASE_CHARS = set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,:;!?()[]-–—'\"/@%#&*+=_…·•◦▪")
-BOLD_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "th"}
-BOLD_CLASSES = {"callout-title", "organization"}
 # Fonts whose bold face would cost a web page as much as the regular one: CJK
 # (thousands of glyphs) and Nastaliq (its contextual forms pull in most of the
 # font whatever the text). Web pages let the browser synthesize their bold; PDFs
@@ -258,54 +256,37 @@ CJK = {"Hant", "Hans", "Hang", "Kore"}
 SUBSET_VERSION = "5"  # bump when subsetting options change: part of the cache key
 
 
-ITALIC_TAGS = {"em", "i"}
 Face = tuple[int, str]  # (weight, style) of a font face
 FACES: tuple[Face, ...] = ((400, "normal"), (700, "normal"), (400, "italic"), (700, "italic"))
+UNDRAWN = {"style", "script", "head", "title"}  # elements whose text is never drawn
 
 
 class _TextCollector(HTMLParser):
-    """Characters of a page's body text, split by the face (weight, style) they are drawn in."""
+    """Every character of a page's drawn text."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool, bool]] = []
         self.skip = 0
-        self.chars: dict[Face, set[str]] = {face: set() for face in FACES}
+        self.chars: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("style", "script", "head", "title"):
+        if tag in UNDRAWN:
             self.skip += 1
-        if tag in ("br", "wbr", "img", "meta", "link", "hr", "input"):
-            return
-        classes = set((dict(attrs).get("class") or "").split())
-        bold = tag in BOLD_TAGS or bool(classes & BOLD_CLASSES) or "aria-current" in dict(attrs)
-        italic = tag in ITALIC_TAGS
-        parent_bold, parent_italic = (self.stack[-1][1], self.stack[-1][2]) if self.stack else (False, False)
-        self.stack.append((tag, bold or parent_bold, italic or parent_italic))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script", "head", "title"):
+        if tag in UNDRAWN:
             self.skip = max(0, self.skip - 1)
-        for index in range(len(self.stack) - 1, -1, -1):
-            if self.stack[index][0] == tag:
-                del self.stack[index:]
-                break
 
     def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
-        bold, italic = (self.stack[-1][1], self.stack[-1][2]) if self.stack else (False, False)
-        self.chars[(700 if bold else 400, "italic" if italic else "normal")].update(data)
+        if not self.skip:
+            self.chars.update(data)
 
 
-def page_chars(html: str) -> dict[Face, set[str]]:
-    """Characters a page draws in each face (weight, style), CSS-drawn ones in the upright faces."""
+def page_text(html: str) -> set[str]:
+    """Every character of a page's text and the ones its stylesheet draws (BASE_CHARS), whatever their face."""
     collector = _TextCollector()
     collector.feed(html)
-    chars = collector.chars
-    chars[(400, "normal")] |= BASE_CHARS
-    chars[(700, "normal")] |= BASE_CHARS
-    return chars
+    return collector.chars | BASE_CHARS
 
 
 FONTCONFIG = """<?xml version="1.0"?>

@@ -7,9 +7,23 @@ guide.css.j2 template.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .config import Project
-from .fonts import Face, FontFile, cmap, facts_families, font_stack, fonts_for, load_manifest, page_chars, subset_font
+from .fonts import (
+    BASE_CHARS,
+    FACES,
+    UNDRAWN,
+    Face,
+    FontFile,
+    cmap,
+    facts_families,
+    font_stack,
+    fonts_for,
+    load_manifest,
+    page_text,
+    subset_font,
+)
 from .locales import LocaleFacts, facts_for
 from .render import jinja_env
 
@@ -47,21 +61,85 @@ def page_css(project: Project, lang: str, source_lang: str, faces: str, paper: s
     return css
 
 
-def drawn_chars(html: str, facts: LocaleFacts) -> dict[Face, set[str]]:
-    """Characters a page draws per face, with the locale's digits (list markers and page numbers)."""
-    chars = page_chars(html)
-    digits = set(facts.digits("0123456789"))
-    return {face: found | digits if face[1] == "normal" else found for face, found in chars.items()}
+def print_chars(html: str, facts: LocaleFacts) -> set[str]:
+    """Every character a print page draws, with the locale's digits (list markers and page numbers)."""
+    return page_text(html) | set(facts.digits("0123456789"))
 
 
-def subset_faces(project: Project, families: tuple[str, ...], chars: dict[Face, set[str]], flavor: str | None,
-                  cache: Path, first_match: bool = False) -> list[tuple[FontFile, Path]]:
-    """Subset every face of the families to the characters drawn in its weight and style.
+def print_faces(project: Project, families: tuple[str, ...], chars: set[str],
+                cache: Path) -> list[tuple[FontFile, Path]]:
+    """Every face of the families, subset to all of a PDF's characters.
+
+    WeasyPrint, which lays the page out, subsets each face again to the glyphs it
+    draws in it: one file per face with every character is all it needs.
+    """
+    out = []
+    for font in fonts_for(load_manifest(project), families):
+        path = subset_font(project, font, chars, None, cache)
+        if path is not None:
+            out.append((font, path))
+    return out
+
+
+# WeasyPrint's user-agent stylesheet draws these as generated text (a line feed, a ZERO WIDTH SPACE);
+# browsers draw nothing.
+LINE_BREAKS = {"br", "wbr"}
+
+
+def web_chars(html: str, facts: LocaleFacts) -> dict[Face, set[str]]:
+    """Characters a web page draws in each face (weight, style), as its stylesheet's cascade sets them.
+
+    html is the page with its stylesheet but no @font-face rules. WeasyPrint's CSS
+    engine computes each element's style for the screen, as a browser would: what
+    is bold or italic comes from the user agent's and the page's rules, not from a
+    list of tags here. A weight of 600 or more draws with the 700 face and an
+    oblique style with the italic one (CSS font matching among 400 and 700 faces).
+    Characters the stylesheet draws (BASE_CHARS) and the locale's digits go to the upright faces.
+    """
+    from weasyprint import HTML
+    from weasyprint.css import get_all_computed_styles
+
+    document = HTML(string=html, media_type="screen")
+    style_for = get_all_computed_styles(document)
+    chars: dict[Face, set[str]] = {face: set() for face in FACES}
+
+    def face(style: Any) -> Face:
+        return (700 if style["font_weight"] >= 600 else 400, "normal" if style["font_style"] == "normal" else "italic")
+
+    stack = [document.etree_element]
+    while stack:
+        element = stack.pop()
+        style = style_for(element) if isinstance(element.tag, str) else None
+        if style is None or element.tag in UNDRAWN:
+            continue
+        drawn = chars[face(style)]
+        drawn.update(element.text or "")
+        for child in element:
+            drawn.update(child.tail or "")
+            stack.append(child)
+        if element.tag in LINE_BREAKS:
+            continue
+        for pseudo in ("before", "after", "marker"):
+            generated = style_for(element, pseudo)
+            if generated is not None and isinstance(generated["content"], (list, tuple)):
+                chars[face(generated)].update("".join(value for kind, value in generated["content"]
+                                                      if kind == "string"))
+    upright = BASE_CHARS | set(facts.digits("0123456789"))
+    for weight in (400, 700):
+        chars[(weight, "normal")] |= upright
+    return chars
+
+
+def web_faces(project: Project, families: tuple[str, ...], chars: dict[Face, set[str]], cache: Path,
+              first_match: bool = False) -> list[tuple[FontFile, Path]]:
+    """Web fonts (WOFF2) of every face of the families, each subset to the characters drawn in its weight and style.
 
     With first_match, a face gets only the characters no earlier family of the
     stack has, as a browser's per-character font matching would draw them. A
     family without an italic face draws italic text with its upright face
-    (synthesized slant), so those characters go to the upright face.
+    (synthesized slant), so those characters go to the upright face. A face whose
+    bold the browser synthesizes (FontFile.web_bold_synthesized) has no bold file:
+    its regular file draws the bold text too.
     """
     manifest = load_manifest(project)
     out = []
@@ -77,13 +155,11 @@ def subset_faces(project: Project, families: tuple[str, ...], chars: dict[Face, 
             covered = {c for c in wanted if ord(c) in cmap(project.fonts_dir / font.file)}
             wanted = covered - taken[face]
             taken[face] |= covered
-        if flavor == "woff2" and font.web_bold_synthesized:
+        if font.web_bold_synthesized:
             if font.weight == 700:
                 continue
             wanted = set().union(*chars.values())  # the regular face draws the bold text too
-        if flavor is None:
-            wanted = set().union(*chars.values())  # WeasyPrint subsets again; one file per face is enough
-        path = subset_font(project, font, wanted, flavor, cache)
+        path = subset_font(project, font, wanted, "woff2", cache)
         if path is not None:
             out.append((font, path))
     return out

@@ -448,6 +448,17 @@ def render_page(guide: Guide, translation: Translation, facts: LocaleFacts, sour
     return html, renderer
 
 
+# The stylesheet element of a page rendered without CSS (page.html.j2), the first in the page.
+EMPTY_STYLE = "<style>\n\n</style>"
+
+
+def restyle(draft: str, css: str) -> str:
+    """A page rendered with css="" given its stylesheet: what render_page makes with css, without rendering again."""
+    if EMPTY_STYLE not in draft:
+        raise ValueError("restyle needs a page rendered without a stylesheet")
+    return draft.replace(EMPTY_STYLE, f"<style>\n{css}\n</style>", 1)
+
+
 def parse_plain(text: str) -> str:
     """Message text without markup, for <title> and metadata."""
     from .inline import plain

@@ -13,11 +13,11 @@ from . import __version__
 from .catalogs import atomic_write
 from .chrome import chrome_or_default
 from .config import Project, guide_slugs
-from .fonts import cache_root, face_css, font_stack, page_chars
+from .fonts import cache_root, face_css, font_stack
 from .locales import facts_for
 from .model import BuildReport, JsonObject, LanguageResult
 from .outputs import offered
-from .pagestyle import subset_faces
+from .pagestyle import web_chars, web_faces
 from .planner import remembered_result
 from .render import jinja_env, size_label, size_text
 from .state import BuildOptions
@@ -158,13 +158,12 @@ def _portal_files(project: Project, out_dir: Path, report: BuildReport) -> Write
         cards.append({"slug": slug, "title": title, "languages": rows})
     template = jinja_env().get_template("portal.html.j2")
     _ = chromes[project.source_language].text
-    draft = template.render(cards=cards, lang=source.bcp47, _=_, css="")
     shown = [project.source_language, *(r.lang for r in report.results if r.live)]
     families = tuple(dict.fromkeys(f for code in dict.fromkeys(shown) for f in facts_for(code, project).fonts))
-    faces = subset_faces(project, families, page_chars(draft), "woff2", cache_root() / "fonts", first_match=True)
-    css = face_css([(f, f"fonts/{p.name}", "woff2") for f, p in faces])
-    css += "\n" + jinja_env().get_template("portal.css.j2").render(stack=font_stack(families),
-                                                                  accent=project.brand_accent)
+    page_css = jinja_env().get_template("portal.css.j2").render(stack=font_stack(families), accent=project.brand_accent)
+    drawn = web_chars(template.render(cards=cards, lang=source.bcp47, _=_, css=page_css), source)
+    faces = web_faces(project, families, drawn, cache_root() / "fonts", first_match=True)
+    css = face_css([(f, f"fonts/{p.name}", "woff2") for f, p in faces]) + "\n" + page_css
     html = template.render(cards=cards, lang=source.bcp47, _=_, css=css)
     writes = [(out_dir / "index.html", html.encode("utf-8"))]
     writes += [(out_dir / "fonts" / p.name, p.read_bytes()) for _f, p in faces]

@@ -42,10 +42,6 @@ class PdfGuide:
         return Made(output, files, warnings)
 
 
-# The stylesheet element of a page rendered without CSS (templates/page.html.j2), the first in the page.
-EMPTY_STYLE = "<style>\n\n</style>"
-
-
 def print_html_path(job: Job) -> Path:
     """Where --keep-print-html writes the HTML a PDF is typeset from (build/.guidebuilder/site/print/)."""
     return job.options.state_dir / "print" / job.guide.slug / f"{job.lang}.html"
@@ -104,9 +100,9 @@ def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = F
     """
     from ..edition import edition_for
     from ..fonts import face_css
-    from ..pagestyle import drawn_chars, page_css, subset_faces
+    from ..pagestyle import page_css, print_chars, print_faces
     from ..pdf import write_pdf
-    from ..render import PageLinks, render_page
+    from ..render import PageLinks, render_page, restyle
 
     guide, facts, project = job.guide, job.facts, job.project
     links = PageLinks(job.language_menu())
@@ -123,7 +119,7 @@ def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = F
     draft, _ = render_page(guide, job.translation, facts, job.source_facts, "print", "", links,
                            job.options.proof, job.chrome, edition, logo=logo, findings=job.findings,
                            notices=True, follows=job.follows, images=images)
-    faces = subset_faces(project, job.families, drawn_chars(draft, facts), None, job.font_cache)
+    faces = print_faces(project, job.families, print_chars(draft, facts), job.font_cache)
     css = page_css(project, job.lang, project.source_language,
                    face_css([(f, p.resolve().as_uri(), "opentype") for f, p in faces]), paper, "print",
                    grayscale)
@@ -131,14 +127,7 @@ def typeset_guide(job: Job, paper: str, marks: bool = False, grayscale: bool = F
         css += MARKS_CSS
 
     def typeset(extra_css: str) -> PdfResult:
-        # The page differs from the draft only in its stylesheet: put it in rather than render the page again.
-        if EMPTY_STYLE in draft:
-            html = draft.replace(EMPTY_STYLE, f"<style>\n{css + extra_css}\n</style>", 1)
-        else:
-            html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "print", css + extra_css,
-                                          links, job.options.proof, job.chrome, edition, logo=logo,
-                                          findings=job.findings, notices=True, follows=job.follows,
-                                          images=images)
+        html = restyle(draft, css + extra_css)  # the page differs from the draft only in its stylesheet
         if printed is not None:
             printed.append(html)
         return write_pdf(html, guide.abs_dir, [guide.abs_dir, project.fonts_dir, job.font_cache],

@@ -66,9 +66,9 @@ def typeset(job: Job) -> PdfResult:
     """The share page as a one-page PDF, at the largest type size that fits; fails below the floor."""
     from ..edition import edition_for
     from ..fonts import face_css
-    from ..pagestyle import drawn_chars, page_css, subset_faces
+    from ..pagestyle import page_css, print_chars, print_faces
     from ..pdf import largest_fitting, lines_after_first_page, render_document, write_pages
-    from ..render import PageLinks, jinja_env, render_page
+    from ..render import PageLinks, jinja_env, render_page, restyle
 
     project, guide = job.project, job.guide
     edition = edition_for(project, guide.slug, job.lang)
@@ -81,8 +81,7 @@ def typeset(job: Job) -> PdfResult:
     draft, renderer = page("")
     card = "wallet-card" in guide.formats or ("summary" not in guide.meta_messages and len(renderer.toc) < 4)
     faces = face_css([(f, p.resolve().as_uri(), "opentype")
-                      for f, p in subset_faces(project, job.families, drawn_chars(draft, job.facts), None,
-                                               job.font_cache)])
+                      for f, p in print_faces(project, job.families, print_chars(draft, job.facts), job.font_cache)])
     css = page_css(project, job.lang, project.source_language, faces, job.paper, "print")
     roots = [guide.abs_dir, project.fonts_dir, job.font_cache]
 
@@ -90,7 +89,7 @@ def typeset(job: Job) -> PdfResult:
         share_css = jinja_env().get_template("share.css.j2").render(
             size=f"{size:g}", width=f"{WIDTH_PT:g}", height=f"{HEIGHT_PT:g}", dpi=DPI,
             min_px=round(FLOOR_PT * DPI / 72), card=card, rtl=job.facts.direction == "rtl")
-        return render_document(page(css + "\n" + share_css)[0], guide.abs_dir, roots)
+        return render_document(restyle(draft, css + "\n" + share_css), guide.abs_dir, roots)
 
     document, smallest = largest_fitting(sizes(), layout)
     if document is None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,7 @@ class Trifold:
         """Lay out the cover, the text and the back as panels, then impose them on a sheet of the job's paper."""
         from ..edition import edition_for
         from ..fonts import face_css
-        from ..pagestyle import drawn_chars, subset_faces
+        from ..pagestyle import print_chars, print_faces
         from ..pdf import write_pages
 
         project, guide = job.project, job.guide
@@ -121,12 +122,9 @@ class Trifold:
         parts = {part: _Part(job, part, edition) for part in ("cover", "text", "back")}
         # Every part embeds the same font files: WeasyPrint joins the pages' fonts by name, so a face
         # subset for one part alone would draw another's glyph ids wrong.
-        chars: dict[Any, set[str]] = {}
-        for part in parts.values():
-            for key, found in drawn_chars(part.render(""), job.facts).items():
-                chars.setdefault(key, set()).update(found)
+        chars = set().union(*(print_chars(part.draft, job.facts) for part in parts.values()))
         faces = face_css([(f, p.resolve().as_uri(), "opentype")
-                          for f, p in subset_faces(project, job.families, chars, None, job.font_cache)])
+                          for f, p in print_faces(project, job.families, chars, job.font_cache)])
         full, narrow = panel_widths(job.paper)
         height = SHEET_PT[job.paper][1]
         cover = parts["cover"].layout(faces, full, narrow, height, pages=1)
@@ -146,18 +144,28 @@ class _Part:
     def __init__(self, job: Job, part: str, edition: Any):
         self.job, self.part, self.edition = job, part, edition
 
-    def render(self, css: str) -> str:
-        """The part's print page with css; the back carries the edition stamp and the logo, as a card's back does."""
+    @cached_property
+    def draft(self) -> str:
+        """The part's print page without a stylesheet, rendered once.
+
+        The back carries the edition stamp and the logo, as a card's back does.
+        """
         from ..render import PageLinks, render_page
 
         job = self.job
         back = self.part == "back"
-        html, _renderer = render_page(job.guide, job.translation, job.facts, job.source_facts, "print", css,
+        html, _renderer = render_page(job.guide, job.translation, job.facts, job.source_facts, "print", "",
                                       PageLinks([]), job.options.proof, job.chrome,
                                       self.edition if back else None, card=back,
                                       logo=job.project.logo_uri() if self.part != "text" else None,
                                       images=job.print_images())
         return html
+
+    def render(self, css: str) -> str:
+        """The part's print page with css."""
+        from ..render import restyle
+
+        return restyle(self.draft, css)
 
     def layout(self, faces: str, full: float, narrow: float, height: float, pages: int) -> Any:
         """The laid-out part on panels of its size (the last two text panels narrower); fails when it needs more."""

@@ -8,6 +8,7 @@ than lose text. The back carries the web page's QR code and the edition stamp.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ class WalletCard:
         from ..config import CARD_SIZES
         from ..edition import edition_for
         from ..fonts import face_css, facts_families
-        from ..pagestyle import drawn_chars, subset_faces
+        from ..pagestyle import print_chars, print_faces
         from ..pdf import write_pages
 
         project, guide = job.project, job.guide
@@ -59,14 +60,11 @@ class WalletCard:
         back = _Face(job, back_lang or job.lang, edition, back_only=back_lang is None)
         # Both faces embed the same font files: WeasyPrint joins the pages' fonts by name, so a face
         # subset for one document alone would draw the other's glyph ids wrong.
-        chars: dict[Any, set[str]] = {}
-        for face in (front, back):
-            for key, found in drawn_chars(face.render(""), face.facts).items():
-                chars.setdefault(key, set()).update(found)
+        chars = print_chars(front.draft, front.facts) | print_chars(back.draft, back.facts)
         families = tuple(dict.fromkeys(facts_families(front.facts, job.source_facts)
                                        + facts_families(back.facts, job.source_facts)))
         faces = face_css([(f, p.resolve().as_uri(), "opentype")
-                          for f, p in subset_faces(project, families, chars, None, job.font_cache)])
+                          for f, p in print_faces(project, families, chars, job.font_cache)])
         size = CARD_SIZES[project.card_size]
         pdf = write_pages([front.fit(faces, *size), back.fit(faces, *size)], f"{guide.slug}/{job.lang}/card")
         path = card_path(job)
@@ -92,15 +90,22 @@ class _Face:
             self.translation = load_translation(job.project, job.guide.slug, lang, job.options.include_fuzzy)
             self.chrome = load_chrome(job.project, lang, job.options.include_fuzzy)
 
-    def render(self, css: str) -> str:
-        """The face's print page with css."""
+    @cached_property
+    def draft(self) -> str:
+        """The face's print page without a stylesheet, rendered once."""
         from ..render import PageLinks, render_page
 
         job = self.job
-        html, _renderer = render_page(job.guide, self.translation, self.facts, job.source_facts, "print", css,
+        html, _renderer = render_page(job.guide, self.translation, self.facts, job.source_facts, "print", "",
                                       PageLinks([]), False, self.chrome, self.edition, card=True,
                                       logo=self.logo, images=job.print_images(self.translation.lang))
         return html
+
+    def render(self, css: str) -> str:
+        """The face's print page with css."""
+        from ..render import restyle
+
+        return restyle(self.draft, css)
 
     def fit(self, faces: str, width: float, height: float) -> Any:
         """The laid-out face at the largest type size that fits one card face; fails below the floor."""

@@ -30,10 +30,10 @@ class WebPage:
         return job.out_dir / "index.html"
 
     def build(self, job: Job, made: dict[str, Made]) -> Made:
-        """Render the page once to learn the characters it draws, subset its fonts, render it with their CSS."""
+        """Render the page once, learn from its stylesheet the characters each face draws, subset the fonts to them."""
         from ..fonts import face_css
-        from ..pagestyle import drawn_chars, page_css, picker_fonts, subset_faces
-        from ..render import PageLinks, render_page
+        from ..pagestyle import page_css, picker_fonts, web_chars, web_faces
+        from ..render import PageLinks, render_page, restyle
 
         guide, facts, project = job.guide, job.facts, job.project
         pdf = made.get("pdf")
@@ -44,20 +44,19 @@ class WebPage:
         block_ids = bool(project.preview_url) or job.options.block_ids
         draft, renderer = render_page(guide, job.translation, facts, job.source_facts, "web", "", links,
                                       job.options.proof, job.chrome, findings=job.findings,
-                                      notices=True, follows=job.follows, block_ids=block_ids)
-        families = job.families
-        # Without fallback blocks the page draws in its own stack only (see subset_faces).
-        faces = subset_faces(project, families, drawn_chars(draft, facts), "woff2", job.font_cache,
-                             first_match=not renderer.fallbacks)
-        picker_faces, picker_css = picker_fonts(project, job.lang, list(job.published), families, job.font_cache)
-        faces += picker_faces
-        web_faces = [(f, f"fonts/{p.name}", "woff2") for f, p in faces]
-        css = page_css(project, job.lang, project.source_language, face_css(web_faces) + picker_css, job.paper,
-                       "web")
-        html, _renderer = render_page(guide, job.translation, facts, job.source_facts, "web", css, links,
-                                      job.options.proof, job.chrome, findings=job.findings,
                                       notices=True, follows=job.follows, block_ids=block_ids,
                                       images=job.web_images())
+        families = job.families
+        unstyled = restyle(draft, page_css(project, job.lang, project.source_language, "", job.paper, "web"))
+        # Without fallback blocks the page draws in its own stack only (see web_faces).
+        faces = web_faces(project, families, web_chars(unstyled, facts), job.font_cache,
+                          first_match=not renderer.fallbacks)
+        picker_faces, picker_css = picker_fonts(project, job.lang, list(job.published), families, job.font_cache)
+        faces += picker_faces
+        shown_faces = [(f, f"fonts/{p.name}", "woff2") for f, p in faces]
+        css = page_css(project, job.lang, project.source_language, face_css(shown_faces) + picker_css, job.paper,
+                       "web")
+        html = restyle(draft, css)
         page = self.path(job)
         data = html.encode("utf-8")
         files = [(page, data)]
