@@ -86,6 +86,15 @@ def print_faces(project: Project, families: tuple[str, ...], chars: set[str],
 LINE_BREAKS = {"br", "wbr"}
 
 
+class _NoFonts:
+    """The font configuration web_chars gives WeasyPrint's cascade, which would otherwise start fontconfig.
+
+    Its pages have no @font-face rules, and it reads only font-weight, font-style
+    and content, none of which needs a font: the build's own process (which makes
+    the portal) never loads the system's fonts.
+    """
+
+
 def web_chars(html: str, facts: LocaleFacts) -> dict[Face, set[str]]:
     """Characters a web page draws in each face (weight, style), as its stylesheet's cascade sets them.
 
@@ -100,7 +109,7 @@ def web_chars(html: str, facts: LocaleFacts) -> dict[Face, set[str]]:
     from weasyprint.css import get_all_computed_styles
 
     document = HTML(string=html, media_type="screen")
-    style_for = get_all_computed_styles(document)
+    style_for = get_all_computed_styles(document, font_config=_NoFonts())
     chars: dict[Face, set[str]] = {face: set() for face in FACES}
 
     def face(style: Any) -> Face:
