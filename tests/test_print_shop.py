@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from pdfpixels import coloured_pixels
 from PIL import Image
 from pypdf import PdfReader
 
@@ -26,18 +27,6 @@ def guide_pdf(project: Path, out: str, lang: str = "en", kind: str = "") -> Path
 def boxes(path: Path) -> list[dict[str, list[float]]]:
     return [{name: [round(float(v), 2) for v in getattr(page, name)] for name in ("mediabox", "bleedbox", "trimbox")}
             | {"has_trim": "/TrimBox" in page} for page in PdfReader(path).pages]
-
-
-def coloured_pixels(path: Path) -> int:
-    """Pixels whose red, green and blue differ by more than 2 (of 255), over every page rendered at 72 dpi."""
-    count = 0
-    document = pdfium.PdfDocument(str(path))
-    for page in document:
-        image = page.render(scale=1).to_pil().convert("RGB")
-        red, green, blue = (band.load() for band in image.split())
-        count += sum(1 for x in range(image.width) for y in range(image.height)
-                     if max(red[x, y], green[x, y], blue[x, y]) - min(red[x, y], green[x, y], blue[x, y]) > 2)
-    return count
 
 
 @pytest.fixture(scope="module")
