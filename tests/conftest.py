@@ -28,6 +28,8 @@ CONTROLS = dict.fromkeys([0x200B, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C])
 
 @dataclass
 class Run:
+    """What a user sees of a command: its exit code and what it wrote on each stream."""
+
     code: int
     stdout: str
     stderr: str
@@ -61,7 +63,11 @@ def run_cli(*args: str, cwd: Path, env: dict | None = None, process: bool = Fals
 
 
 def _main(args: list[str]) -> int:
-    """guidebuilder.cli.main() with the exit code the interpreter would end with."""
+    """The CLI as `python -m guidebuilder` runs it; the exit code the interpreter would end with.
+
+    An exception that escapes goes to the hook typer installed, as in the real process: its
+    traceback on stderr, exit code 1.
+    """
     from guidebuilder.cli import app
 
     try:
@@ -92,16 +98,17 @@ def _process_state(cwd: Path, env: dict[str, str], args: list[str]) -> Iterator[
     saved = (sys.stdin, sys.stdout, sys.stderr, sys.argv, sys.excepthook, tempfile.tempdir, os.getcwd())
     root = logging.getLogger()
     saved_handlers = root.handlers[:]
+    # Python's own stdio settings under a UTF-8 locale.
     streams = (io.TextIOWrapper(io.BytesIO(), encoding="utf-8"),
                io.TextIOWrapper(stdout, encoding="utf-8", errors="surrogateescape"),
                io.TextIOWrapper(stderr, encoding="utf-8", errors="backslashreplace"))
-    sys.stdin, sys.stdout, sys.stderr = streams
-    sys.argv = [str(Path(guidebuilder.__file__).with_name("__main__.py")), *args]
-    tempfile.tempdir = None  # chosen again from this environment's TMPDIR
-    root.handlers = []  # unconfigured logging: warnings go to stderr, as in a fresh interpreter
-    os.environ.update(env)
-    os.chdir(cwd)
     try:
+        sys.stdin, sys.stdout, sys.stderr = streams
+        sys.argv = [str(Path(guidebuilder.__file__).with_name("__main__.py")), *args]
+        tempfile.tempdir = None  # chosen again from this environment's TMPDIR
+        root.handlers = []  # unconfigured logging: warnings go to stderr, as in a fresh interpreter
+        os.environ.update(env)
+        os.chdir(cwd)
         with warnings.catch_warnings():
             warnings.resetwarnings()
             for action, category, module in reversed(PYTHON_WARNING_FILTERS):
@@ -143,6 +150,7 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def cli():
+    """run_cli: the CLI run as a user runs it (in this process unless process=True)."""
     return run_cli
 
 
