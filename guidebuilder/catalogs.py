@@ -116,26 +116,30 @@ def new_template(header: str, project_id: str, bugs_to: str, created: str) -> po
     return pot
 
 
-# By (file, rel, expect_lang): the file's stamp when read, and the catalog. One version a file: a preview
+# By (file, rel, expect_lang): the file's bytes when read, and the catalog. One version a file: a preview
 # that reads a catalog on every save keeps only the last.
-_SHARED: dict[tuple[str, str, str | None], tuple[tuple[int, int, int], polib.POFile]] = {}
+_SHARED: dict[tuple[str, str, str | None], tuple[bytes, polib.POFile]] = {}
 
 
 def read_catalog_shared(path: Path, rel: str, expect_lang: str | None = None) -> polib.POFile:
     """read_catalog, once per unchanged file in a process; callers only read the catalog, never change it.
 
     A build checks a catalog, measures its coverage and renders from it; each read runs
-    GNU msgcat and polib again (a third of a decision's time).
+    GNU msgcat and polib again (a third of a decision's time). The file's bytes, not its
+    modification time, say whether it changed: a rewrite in the same clock tick, or by a
+    tool that keeps the time (cp -p, rsync -t), has the same time and size.
     """
     try:
-        stat = path.stat()
+        if path.stat().st_size > MAX_CATALOG_BYTES:
+            return read_catalog(path, rel, expect_lang)  # which says what is wrong
+        data = path.read_bytes()
     except OSError:
         return read_catalog(path, rel, expect_lang)
-    key, stamp = (str(path.resolve()), rel, expect_lang), (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    key = (str(path.resolve()), rel, expect_lang)
     known = _SHARED.get(key)
-    if known is None or known[0] != stamp:
+    if known is None or known[0] != data:
         _SHARED.pop(key, None)
-        known = _SHARED[key] = (stamp, read_catalog(path, rel, expect_lang))  # errors are not kept: raised again
+        known = _SHARED[key] = (data, read_catalog(path, rel, expect_lang))  # errors are not kept: raised again
     return known[1]
 
 

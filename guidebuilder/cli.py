@@ -33,10 +33,14 @@ SITE_DIR = tree_dir(SITE)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Publish multilingual resource guides: Markdown to gettext catalogs to PDF and HTML.")
-# Rich lays tables out for 80 columns when the output is not a terminal (a CI log, a pipe), folding
-# every reason word by word; a log has no width, so give it room unless COLUMNS says otherwise.
-out = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
-err = Console(stderr=True)
+
+
+def stdout_console() -> Console:
+    """A rich console on standard output as it is now: made per use, so it follows output redirected after import."""
+    # Rich lays tables out for 80 columns when the output is not a terminal (a CI log, a pipe), folding
+    # every reason word by word; a log has no width, so give it room unless COLUMNS says otherwise.
+    return Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
+
 
 ProjectOpt = typer.Option(Path("."), "--project", "-p", help="Project folder (default: current directory).")
 GuideOpt = typer.Option(None, "--guide", "-g", help="Only this guide (repeatable).")
@@ -153,14 +157,14 @@ def stats_cmd(project: Path = ProjectOpt, guide: list[str] | None = GuideOpt, la
             c = r.coverage
             table.add_row(r.lang, str(c.translated), str(c.fuzzy), str(c.untranslated), str(r.memory),
                           str(c.total_words), str(c.translated_words), f"{100 * c.ratio:.1f}")
-        out.print(table)
+        stdout_console().print(table)
     table = Table(title="guidebuilder (page chrome)", title_justify="left")
     for name in ("language", "project", "package", "english", "fuzzy", "chrome"):
         table.add_column(name, justify="left" if name in ("language", "chrome") else "right")
     for row in chrome:
         table.add_row(row.lang, str(row.translated), str(row.from_package), str(row.english), str(row.fuzzy),
                       row.chrome)
-    out.print(table)
+    stdout_console().print(table)
 
 
 @app.command("check")
@@ -357,14 +361,15 @@ def fonts_list_cmd(project: Path = ProjectOpt,
         view.add_column(name)
     for script, row in table.items():
         view.add_row(script, *(", ".join(row[name]) or "-" for name in SLOTS))
-    out.print(view)
+    stdout_console().print(view)
 
 
 def _progress_printer(quiet: bool) -> tuple[Progress, BuildProgress, dict[str, TaskID | None]] | None:
     if quiet:
         return None
     progress = Progress(TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True)
+                        TextColumn("{task.description}"), TimeElapsedColumn(), console=Console(stderr=True),
+                        transient=True)
     task: dict[str, TaskID | None] = {"id": None}
 
     def callback(event: str, result: LanguageResult | None) -> None:
@@ -576,7 +581,7 @@ def _summary(report: BuildReport) -> None:
         table.add_row(r.slug, r.lang, f"[{colour}]{r.status}[/]", f"{100 * r.coverage:.0f}%",
                       str(r.pdf_pages or ""), f"{r.pdf_bytes // 1024} KB" if r.pdf_bytes else "",
                       f"{r.seconds:.1f}s" if r.rebuilt else "", escape(note))  # "[project]" is not markup
-    out.print(table)
+    stdout_console().print(table)
     counts = {s: sum(1 for r in report.results if r.status == s) for s in ("published", "outdated", "skipped",
                                                                            "failed")}
     rebuilt = sum(1 for r in report.results if r.rebuilt)

@@ -95,13 +95,14 @@ def read_manifest(path: Path) -> tuple[list[FontFile], dict[str, object]]:
     return fonts, {key: value for key, value in data.items() if key != "fonts"}
 
 
-_verified: dict[tuple[str, int, int], str] = {}
+_verified: dict[tuple[str, int, int, int, int], str] = {}
 
 
 def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file, computed once per process while its size and mtime stay the same."""
+    """Hex sha256 of a file, computed once per process while it stays the same file, size and times."""
     stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    # The change time too: a copy that keeps the modification time (cp -p, rsync -t) still sets it.
+    key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
     if key not in _verified:
         digest = hashlib.sha256()
         with path.open("rb") as handle:
@@ -153,10 +154,11 @@ _cmaps: dict[str, set[int]] = {}
 
 
 def cmap(path: Path) -> set[int]:
-    """Code points a font file maps (cached per process)."""
-    key = str(path)
+    """Code points a font file maps (cached per process by the file's checksum)."""
+    # Not by path: a font replaced under its name (fonts add) while `serve` runs must be read again.
+    key = file_sha256(path)
     if key not in _cmaps:
-        _cmaps[key] = set(hb.Face(hb.Blob.from_file_path(key)).unicodes)
+        _cmaps[key] = set(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
     return _cmaps[key]
 
 

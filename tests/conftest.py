@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import fcntl
+import io
+import logging
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,20 +28,110 @@ CONTROLS = dict.fromkeys([0x200B, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C])
 
 @dataclass
 class Run:
+    """What a user sees of a command: its exit code and what it wrote on each stream."""
+
     code: int
     stdout: str
     stderr: str
 
 
-def run_cli(*args: str, cwd: Path, env: dict | None = None) -> Run:
-    """Run `python -m guidebuilder ARGS` in cwd."""
-    import os
+# The settings every run gets: a wide terminal, and a build's jobs one after another in the same process
+# (pytest-xdist already runs a test on every core).
+RUN_ENV = {"COLUMNS": "200", "GUIDEBUILDER_JOBS": "1"}
+# Python's own warning filters (`python -W` unset): what a user's terminal shows, not pytest's.
+PYTHON_WARNING_FILTERS = [("default", DeprecationWarning, "__main__"), ("ignore", DeprecationWarning, ""),
+                          ("ignore", PendingDeprecationWarning, ""), ("ignore", ImportWarning, ""),
+                          ("ignore", ResourceWarning, "")]
 
-    # pytest-xdist already runs a test on every core: a build's jobs run in its own process, one after another.
-    full_env = {**os.environ, "COLUMNS": "200", "GUIDEBUILDER_JOBS": "1", **(env or {})}
-    done = subprocess.run([sys.executable, "-m", "guidebuilder", *args], cwd=cwd, capture_output=True,
-                          text=True, env=full_env)
-    return Run(done.returncode, done.stdout, done.stderr)
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None, process: bool = False) -> Run:
+    """Run `python -m guidebuilder ARGS` in cwd, as a user runs it: its exit code, stdout and stderr.
+
+    By default the command runs in this process (no interpreter start-up, WeasyPrint imported
+    once): what a real process would print is captured, tracebacks included. process=True runs
+    a real `python -m guidebuilder`, for tests that signal it, run a pool of workers (--jobs > 1),
+    or need a fresh interpreter.
+    """
+    run_env = {**RUN_ENV, **(env or {})}
+    if process:
+        done = subprocess.run([sys.executable, "-m", "guidebuilder", *args], cwd=cwd, capture_output=True,
+                              text=True, env={**os.environ, **run_env})
+        return Run(done.returncode, done.stdout, done.stderr)
+    with _process_state(cwd, run_env, list(args)) as (stdout, stderr):
+        code = _main(list(args))
+    return Run(code, stdout.getvalue().decode(), stderr.getvalue().decode())
+
+
+def _main(args: list[str]) -> int:
+    """The CLI as `python -m guidebuilder` runs it; the exit code the interpreter would end with.
+
+    An exception that escapes goes to the hook typer installed, as in the real process: its
+    traceback on stderr, exit code 1.
+    """
+    from guidebuilder.cli import app
+
+    try:
+        app(args=args, prog_name="python -m guidebuilder")
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        print(exc.code, file=sys.stderr)
+        return 1
+    except BaseException as exc:  # noqa: BLE001  shown as the interpreter shows it, through the hook typer set
+        sys.excepthook(type(exc), exc, exc.__traceback__.tb_next if exc.__traceback__ else None)
+        return 1
+    return 0
+
+
+@contextmanager
+def _process_state(cwd: Path, env: dict[str, str], args: list[str]) -> Iterator[tuple[io.BytesIO, io.BytesIO]]:
+    """This process made to look like a fresh `python -m guidebuilder ARGS` in cwd, and put back afterwards.
+
+    Standard streams, working folder, environment, argv, exception hook, tempfile's folder,
+    logging's handlers and warning filters are the process's own; the CLI changes some
+    (FONTCONFIG_FILE) and the test must not see them, nor the command see pytest's.
+    """
+    import guidebuilder
+
+    stdout, stderr = io.BytesIO(), io.BytesIO()
+    saved_env = dict(os.environ)
+    saved = (sys.stdin, sys.stdout, sys.stderr, sys.argv, sys.excepthook, tempfile.tempdir, os.getcwd())
+    root = logging.getLogger()
+    saved_handlers = root.handlers[:]
+    # Python's own stdio settings under a UTF-8 locale.
+    streams = (io.TextIOWrapper(io.BytesIO(), encoding="utf-8"),
+               io.TextIOWrapper(stdout, encoding="utf-8", errors="surrogateescape"),
+               io.TextIOWrapper(stderr, encoding="utf-8", errors="backslashreplace"))
+    try:
+        sys.stdin, sys.stdout, sys.stderr = streams
+        sys.argv = [str(Path(guidebuilder.__file__).with_name("__main__.py")), *args]
+        tempfile.tempdir = None  # chosen again from this environment's TMPDIR
+        root.handlers = []  # unconfigured logging: warnings go to stderr, as in a fresh interpreter
+        os.environ.update(env)
+        os.chdir(cwd)
+        with warnings.catch_warnings():
+            warnings.resetwarnings()
+            for action, category, module in reversed(PYTHON_WARNING_FILTERS):
+                warnings.filterwarnings(action, category=category, module=module)
+            warnings.showwarning = _show_warning
+            yield stdout, stderr
+    finally:
+        for stream in streams:  # the bytes stay readable once the text layer is gone
+            stream.flush()
+            stream.detach()
+        sys.stdin, sys.stdout, sys.stderr, sys.argv, sys.excepthook, tempfile.tempdir, cwd_before = saved
+        os.chdir(cwd_before)
+        root.handlers = saved_handlers
+        for key in [k for k in os.environ if k not in saved_env]:
+            del os.environ[key]
+        for key, value in saved_env.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    """warnings.showwarning as Python's own: on the standard error of the moment."""
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def copy_fixture_project(target: Path) -> Path:
@@ -53,6 +150,7 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def cli():
+    """run_cli: the CLI run as a user runs it (in this process unless process=True)."""
     return run_cli
 
 

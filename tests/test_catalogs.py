@@ -188,3 +188,23 @@ def test_a_saved_catalog_is_read_anew_and_its_old_copy_let_go(tmp_path):
     assert any(entry.msgstr == "সাবধানে থাকুন।" for entry in second)
     gc.collect()
     assert old() is None
+
+
+def test_a_catalog_rewritten_with_its_size_and_time_kept_is_read_anew(tmp_path):
+    """A tool that keeps the modification time (cp -p, rsync -t), or two saves in one clock tick."""
+    import os
+
+    from guidebuilder.catalogs import read_catalog_shared
+
+    po = tmp_path / "bn.po"
+    text = (DATA / "project" / "locales" / "bn" / "LC_MESSAGES" / "fixture.po").read_text(encoding="utf-8")
+    po.write_text(text, encoding="utf-8")
+    assert any(entry.msgstr == "নিরাপদে থাকুন।" for entry in read_catalog_shared(po, "bn.po", "bn"))
+    stat = po.stat()
+    changed = text.replace('msgstr "নিরাপদে থাকুন।"', 'msgstr "সাবধানে থাকুন।"')
+    assert len(changed.encode()) == len(text.encode())
+    po.write_text(changed, encoding="utf-8")
+    os.utime(po, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (po.stat().st_size, po.stat().st_mtime_ns, po.stat().st_ino) == (stat.st_size, stat.st_mtime_ns,
+                                                                            stat.st_ino)
+    assert any(entry.msgstr == "সাবধানে থাকুন।" for entry in read_catalog_shared(po, "bn.po", "bn"))

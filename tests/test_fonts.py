@@ -273,3 +273,17 @@ def test_a_changed_font_file_is_an_error_until_added_again(cli, scratch):
     assert again.stdout == "NotoSansThai-Regular.ttf: Noto Sans Thai, 700 normal, Thai\n"
     [font] = load_manifest(Project(root=project))
     assert (font.weight, font.sha256) == (700, _sha(FONTS / "NotoSansThai-Bold.ttf"))
+
+
+def test_a_font_replaced_under_its_name_is_read_again(tmp_path):
+    """`serve` builds many times in one process; a font updated with 'fonts add' between builds is the new one."""
+    import os
+
+    from guidebuilder.fonts import cmap
+
+    path = tmp_path / "Body-Regular.ttf"
+    shutil.copyfile(FONTS / "NotoSans-Regular.ttf", path)
+    assert 0x0995 not in cmap(path)  # BENGALI LETTER KA
+    shutil.copyfile(FONTS / "NotoSansBengali-Regular.ttf", tmp_path / "new.ttf")
+    os.replace(tmp_path / "new.ttf", path)  # as fonts add writes it: a new file under the old name
+    assert 0x0995 in cmap(path)

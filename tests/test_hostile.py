@@ -14,7 +14,7 @@ import pytest
 
 from guidebuilder.pdf import FetchLog, make_fetcher
 
-from conftest import edit_guide
+from conftest import edit_guide, run_cli
 
 
 def _manifest(out: Path) -> dict:
@@ -166,9 +166,9 @@ def test_killed_build_leaves_no_partial_outputs_and_next_build_recovers(project,
         elif path.suffix == ".html":
             assert data.rstrip().endswith(b"</html>"), path
     assert not (out / "manifest.json").exists()  # the manifest is written last
-    done = subprocess.run([sys.executable, "-m", "guidebuilder", "build-guides", "--out", str(out), "--quiet"],
-                          cwd=project, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = run_cli("build-guides", "--out", str(out), "--quiet", cwd=project,
+                   env={"GUIDEBUILDER_CACHE": env["GUIDEBUILDER_CACHE"]})
+    assert done.code == 0, done.stdout + done.stderr
     assert {entry["status"] for entry in _manifest(out).values()} == {"published"}
     assert not list((out.parent / ".guidebuilder" / out.name).glob("tmp/*"))
     assert not (out / ".guidebuilder").exists()  # the build state is never in the published folder
