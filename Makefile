@@ -50,9 +50,9 @@ guides: catalogs
 	$(GB) build-guides
 
 # Static checks first (seconds), then the suite on every core (pytest-xdist), a module's tests on one
-# core so that the guides its fixtures build are built once.
+# core so that the guides its fixtures build are built once, modules in the order tests/conftest.py gives.
 test: setup lint
-	$(BIN)/pytest -q -n auto --dist loadfile
+	$(BIN)/pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 # Static checks (configured in pyproject.toml); both run, and the target fails if either finds anything.
 lint: setup

@@ -142,6 +142,19 @@ def copy_fixture_project(target: Path) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def _environment():
+    """Each test starts with the environment the last one started with.
+
+    A test that calls guidebuilder's functions directly (a build, screenshots) lets them set
+    FONTCONFIG_FILE, possibly to a file in a folder they remove; a later `serve` process must not inherit it.
+    """
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh copy of tests/data/project."""
@@ -181,3 +194,25 @@ def edit_guide(project: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new))
+
+
+# The modules that use the sample site, in the order pytest-xdist should hand them out (`--dist loadfile`
+# sends whole modules in collection order): test_site first, the longest (it builds the site, then runs the
+# accessibility pass); the others last, longest first, so that no worker waits for the site while it is
+# built, nor idles at the end while the other finishes a long module.
+SITE_FIRST = "test_site"
+SITE_LAST = ("test_shards", "test_build", "test_layout", "test_hotline_card")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Order the modules for pytest-xdist: SITE_FIRST, then every module without the site, then SITE_LAST."""
+
+    def rank(item) -> tuple[int, int]:
+        name = item.module.__name__
+        if name == SITE_FIRST:
+            return (0, 0)
+        if name in SITE_LAST:
+            return (2, SITE_LAST.index(name))
+        return (1, 0)
+
+    items.sort(key=rank)  # stable: the order within each module is kept
