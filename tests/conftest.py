@@ -122,11 +122,16 @@ def _process_state(cwd: Path, env: dict[str, str], args: list[str]) -> Iterator[
         sys.stdin, sys.stdout, sys.stderr, sys.argv, sys.excepthook, tempfile.tempdir, cwd_before = saved
         os.chdir(cwd_before)
         root.handlers = saved_handlers
-        for key in [k for k in os.environ if k not in saved_env]:
-            del os.environ[key]
-        for key, value in saved_env.items():
-            if os.environ.get(key) != value:
-                os.environ[key] = value
+        _restore_environment(saved_env)
+
+
+def _restore_environment(saved: dict[str, str]) -> None:
+    """os.environ as it was saved, key by key (os.environ itself stays the same object)."""
+    for key in [k for k in os.environ if k not in saved]:
+        del os.environ[key]
+    for key, value in saved.items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
@@ -151,8 +156,7 @@ def _environment():
     """
     saved = dict(os.environ)
     yield
-    os.environ.clear()
-    os.environ.update(saved)
+    _restore_environment(saved)
 
 
 @pytest.fixture
