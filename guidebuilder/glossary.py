@@ -19,14 +19,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import icu
+
 from .errors import ConfigError
 from .inline import plain
 
 HEADER = ("term", "translation", "forbidden", "note")
 COMMENT_PREFIX = "Glossary: "
 MAX_GLOSSARY_BYTES = 2 * 1024 * 1024  # a glossary is a few hundred lines
-# Scripts written without spaces between words: a term is found anywhere in the text there.
-UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+# Letters of scripts written without spaces between words, as Unicode's line breaking classes them
+# (complex context: Thai, Lao, Khmer, Myanmar, Tai Tham...; ideographs; kana): a term with one is found
+# anywhere in the text.
+UNSPACED = icu.UnicodeSet("[[:Line_Break=Complex_Context:][:Line_Break=Ideographic:]"
+                          "[:Line_Break=Conditional_Japanese_Starter:]]")
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,7 @@ def _word_pattern(word: str) -> str:
 @lru_cache(maxsize=1024)
 def _source_pattern(term: str) -> re.Pattern[str]:
     words = fold(term).split()
-    if UNSPACED.search(term):
+    if any(UNSPACED.contains(char) for char in term):
         return re.compile(re.escape(fold(term)))
     # Inflections on the last word only: "victim advocates", not "victims advocate".
     body = r"[\s\-]+".join([re.escape(w) for w in words[:-1]] + [_word_pattern(words[-1])])

@@ -116,6 +116,16 @@ def test_source_terms_match_inflections_at_word_boundaries():
     assert _terms(glossary, "advocacy groups, eyewitnessing") == []
 
 
+def test_terms_of_scripts_without_spaces_are_found_inside_the_running_text():
+    """Chinese, Japanese kana and Tai Tham (Lanna) write words without spaces between them."""
+    glossary = _glossary(("避难所", "shelter", ""), ("ひなんじょ", "shelter", ""), ("ᨠᩣ", "x", ""),
+                         ("abri", "shelter", ""))
+    assert [t.term for t in _terms(glossary, "请去最近的避难所。")] == ["避难所"]
+    assert [t.term for t in _terms(glossary, "ちかくのひなんじょへ")] == ["ひなんじょ"]
+    assert [t.term for t in _terms(glossary, "ᨾᩦᨠᩣᨡᩬᨦ")] == ["ᨠᩣ"]
+    assert _terms(glossary, "un abrigo") == []  # a spaced script: whole words only
+
+
 def _terms(glossary: Glossary, source: str) -> list[Term]:
     from guidebuilder.glossary import terms_in
 
