@@ -22,7 +22,7 @@ from .check import Finding, check_language
 from .chrome import check_chrome
 from .config import Project, guide_slugs
 from .errors import GuideError
-from .executor import Finished, build_workers, run_jobs, start_workers, write_errors_log
+from .executor import Finished, build_workers, run_jobs, start_workers, where_weasyprint_runs, write_errors_log
 from .fingerprint import job_key
 from .fonts import load_manifest
 from .job import build_one
@@ -80,19 +80,20 @@ def build(project: Project, slugs: list[str], options: BuildOptions, progress: P
             finished.append(done)
             if progress:
                 progress("done", done.result)
-    if options.only_formats:  # --format: the kinds not asked for keep their earlier files on the site
-        finished = [replace(f, result=with_earlier_outputs(f.result, state, options.out_dir, earlier))
-                    for f in finished]
-    results = {**plan.known, **{(f.spec.slug, f.spec.lang): f.result for f in finished}}
-    report.results = [results[(slug, lang)] for slug in slugs for lang in langs if (slug, lang) in results]
-    # One warning per problem: an image too large is the same in every language and output.
-    report.warnings += dict.fromkeys(warning for result in report.results for warning in result.warnings)
-    log = write_errors_log(options.state_dir, finished)
-    if log:
-        report.warnings.append(f"unexpected errors (a bug in guidebuilder); their tracebacks are in {log}")
-    state = next_state(project, slugs, options, state, finished, decisions, editions, report)
-    site = whole_site(project, report, state, options.pairs, earlier)
-    writes, listed = site_files(project, options.out_dir, site)
+        if options.only_formats:  # --format: the kinds not asked for keep their earlier files on the site
+            finished = [replace(f, result=with_earlier_outputs(f.result, state, options.out_dir, earlier))
+                        for f in finished]
+        results = {**plan.known, **{(f.spec.slug, f.spec.lang): f.result for f in finished}}
+        report.results = [results[(slug, lang)] for slug in slugs for lang in langs if (slug, lang) in results]
+        # One warning per problem: an image too large is the same in every language and output.
+        report.warnings += dict.fromkeys(warning for result in report.results for warning in result.warnings)
+        log = write_errors_log(options.state_dir, finished)
+        if log:
+            report.warnings.append(f"unexpected errors (a bug in guidebuilder); their tracebacks are in {log}")
+        state = next_state(project, slugs, options, state, finished, decisions, editions, report)
+        site = whole_site(project, report, state, options.pairs, earlier)
+        # The portal is made while the workers, which have WeasyPrint loaded, are still there.
+        writes, listed = site_files(project, options.out_dir, site, where_weasyprint_runs(options, pool))
     stale = sorted(path for path in listed_before - listed if _owned(path, options.pairs, slugs))
     if stale:  # recorded first: a build killed before removing them leaves the list for the next one
         _write_state(options.state_dir, {**state, "pending_removal": stale})

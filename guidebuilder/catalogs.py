@@ -8,6 +8,7 @@ translator's save leaves no diff noise.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import shutil
@@ -116,8 +117,8 @@ def new_template(header: str, project_id: str, bugs_to: str, created: str) -> po
     return pot
 
 
-# By (file, rel, expect_lang): the file's bytes when read, and the catalog. One version a file: a preview
-# that reads a catalog on every save keeps only the last.
+# By (file, rel, expect_lang): the sha256 of the file's bytes when read, and the catalog. One version a
+# file: a preview that reads a catalog on every save keeps only the last.
 _SHARED: dict[tuple[str, str, str | None], tuple[bytes, polib.POFile]] = {}
 
 
@@ -132,14 +133,14 @@ def read_catalog_shared(path: Path, rel: str, expect_lang: str | None = None) ->
     try:
         if path.stat().st_size > MAX_CATALOG_BYTES:
             return read_catalog(path, rel, expect_lang)  # which says what is wrong
-        data = path.read_bytes()
+        digest = hashlib.sha256(path.read_bytes()).digest()
     except OSError:
         return read_catalog(path, rel, expect_lang)
     key = (str(path.resolve()), rel, expect_lang)
     known = _SHARED.get(key)
-    if known is None or known[0] != data:
+    if known is None or known[0] != digest:
         _SHARED.pop(key, None)
-        known = _SHARED[key] = (data, read_catalog(path, rel, expect_lang))  # errors are not kept: raised again
+        known = _SHARED[key] = (digest, read_catalog(path, rel, expect_lang))  # errors are not kept: raised again
     return known[1]
 
 

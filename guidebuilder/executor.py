@@ -12,10 +12,11 @@ import multiprocessing
 import os
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .catalogs import atomic_write
 from .config import Project
@@ -128,6 +129,29 @@ def start_workers(options: BuildOptions, workers: int) -> Iterator[ProcessPoolEx
         for _ in range(workers):  # the pool starts one process per task submitted while none is idle
             pool.submit(_ready)
         yield pool
+
+
+def where_weasyprint_runs(options: BuildOptions, pool: ProcessPoolExecutor | None) -> Callable[..., Any]:
+    """call(fn, *args): fn(*args) where the build's WeasyPrint lives, in a worker of the pool or here.
+
+    Here, fontconfig is isolated first. With workers, the build's own process never
+    imports WeasyPrint (about a second) nor starts fontconfig; a pool whose workers
+    died runs it here instead.
+    """
+    def here(fn: Callable[..., Any], *args: Any) -> Any:
+        isolate_fontconfig(options.state_dir)
+        return fn(*args)
+
+    if pool is None:
+        return here
+
+    def in_worker(fn: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenExecutor:
+            return here(fn, *args)
+
+    return in_worker
 
 
 def run_jobs(project: Project, jobs: list[JobSpec], options: BuildOptions, kinds: list[OutputKind],

@@ -30,8 +30,8 @@ MAX_GLOSSARY_BYTES = 2 * 1024 * 1024  # a glossary is a few hundred lines
 # Letters of scripts written without spaces between words, as Unicode's line breaking classes them
 # (complex context: Thai, Lao, Khmer, Myanmar, Tai Tham...; ideographs; kana): a term with one is found
 # anywhere in the text.
-UNSPACED = icu.UnicodeSet("[[:Line_Break=Complex_Context:][:Line_Break=Ideographic:]"
-                          "[:Line_Break=Conditional_Japanese_Starter:]]")
+UNSPACED = icu.UnicodeSet("[[[:Line_Break=Complex_Context:][:Line_Break=Ideographic:]"
+                          "[:Line_Break=Conditional_Japanese_Starter:]]&[[:L:][:M:]]]")
 
 
 @dataclass(frozen=True)

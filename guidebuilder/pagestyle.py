@@ -87,11 +87,10 @@ LINE_BREAKS = {"br", "wbr"}
 
 
 class _NoFonts:
-    """The font configuration web_chars gives WeasyPrint's cascade, which would otherwise start fontconfig.
+    """The font configuration web_chars gives WeasyPrint's cascade instead of a new one per page.
 
     Its pages have no @font-face rules, and it reads only font-weight, font-style
-    and content, none of which needs a font: the build's own process (which makes
-    the portal) never loads the system's fonts.
+    and content, none of which needs a font.
     """
 
 
@@ -99,14 +98,20 @@ def web_chars(html: str, facts: LocaleFacts) -> dict[Face, set[str]]:
     """Characters a web page draws in each face (weight, style), as its stylesheet's cascade sets them.
 
     html is the page with its stylesheet but no @font-face rules. WeasyPrint's CSS
-    engine computes each element's style for the screen, as a browser would: what
-    is bold or italic comes from the user agent's and the page's rules, not from a
-    list of tags here. A weight of 600 or more draws with the 700 face and an
-    oblique style with the italic one (CSS font matching among 400 and 700 faces).
-    Characters the stylesheet draws (BASE_CHARS) and the locale's digits go to the upright faces.
+    engine computes each element's style for the screen: what is bold or italic
+    comes from the user agent's and the page's rules, not from a list of tags here.
+    (It drops @media rules with a feature query, such as a width: the page's
+    stylesheets set no weight or style in one; tests/test_drawn_chars.py checks.)
+    A weight of 600 or more draws with the 700 face and an oblique style with the
+    italic one (CSS font matching among 400 and 700 faces). Characters the
+    stylesheet draws (BASE_CHARS) and the locale's digits go to the upright faces.
+    Call it where WeasyPrint may load: after fonts.isolate_fontconfig, as a build's
+    jobs do (executor.where_weasyprint_runs).
     """
-    from weasyprint import HTML
-    from weasyprint.css import get_all_computed_styles
+    from .pdf import _weasyprint
+
+    HTML = _weasyprint().HTML
+    from weasyprint.css import get_all_computed_styles  # after _weasyprint(), which prepares the import
 
     document = HTML(string=html, media_type="screen")
     style_for = get_all_computed_styles(document, font_config=_NoFonts())

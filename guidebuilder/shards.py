@@ -172,9 +172,10 @@ def merge_shards(project: Project, folders: list[Path], out_dir: Path) -> BuildR
         target, data = out_dir / rel, path.read_bytes()
         if not target.is_file() or target.read_bytes() != data:
             atomic_write(target, data, staging)
+    from .executor import where_weasyprint_runs
     from .site import MANIFEST, site_files  # the portal's stage: fonts, templates
 
-    writes, _listed = site_files(project, out_dir, report)
+    writes, _listed = site_files(project, out_dir, report, where_weasyprint_runs(BuildOptions(out_dir=out_dir), None))
     for target, data in writes:  # the manifest last
         if not target.is_file() or target.read_bytes() != data:
             atomic_write(target, data, staging)

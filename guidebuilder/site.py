@@ -7,7 +7,9 @@ it lists: a file an earlier manifest listed and this one does not is removed.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from . import __version__
 from .catalogs import atomic_write
@@ -77,9 +79,13 @@ def manifest_report(out_dir: Path, manifest: JsonObject) -> BuildReport:
         return BuildReport()
 
 
-def site_files(project: Project, out_dir: Path, report: BuildReport) -> tuple[Writes, set[str]]:
-    """The portal's files and then the manifest, and every path the manifest lists (relative to out_dir)."""
-    portal = _portal_files(project, out_dir, report)
+def site_files(project: Project, out_dir: Path, report: BuildReport,
+               call: Callable[..., Any]) -> tuple[Writes, set[str]]:
+    """The portal's files and then the manifest, and every path the manifest lists (relative to out_dir).
+
+    call(fn, *args) runs fn where WeasyPrint may load (executor.where_weasyprint_runs).
+    """
+    portal = _portal_files(project, out_dir, report, call)
     guides = []
     for slug, title in report.titles.items():
         entries = [r.manifest_entry() for r in report.results if r.slug == slug]
@@ -134,7 +140,7 @@ def remove_listed(out_dir: Path, paths: list[str]) -> None:
             folder.rmdir()
 
 
-def _portal_files(project: Project, out_dir: Path, report: BuildReport) -> Writes:
+def _portal_files(project: Project, out_dir: Path, report: BuildReport, call: Callable[..., Any]) -> Writes:
     source = facts_for(project.source_language, project)
     chromes = {code: chrome_or_default(project, code) for code in project.all_languages()}
     kinds = {kind.name: kind for kind in offered() if kind.name != "pdf"}  # the PDF has a link of its own
@@ -161,7 +167,7 @@ def _portal_files(project: Project, out_dir: Path, report: BuildReport) -> Write
     shown = [project.source_language, *(r.lang for r in report.results if r.live)]
     families = tuple(dict.fromkeys(f for code in dict.fromkeys(shown) for f in facts_for(code, project).fonts))
     page_css = jinja_env().get_template("portal.css.j2").render(stack=font_stack(families), accent=project.brand_accent)
-    drawn = web_chars(template.render(cards=cards, lang=source.bcp47, _=_, css=page_css), source)
+    drawn = call(web_chars, template.render(cards=cards, lang=source.bcp47, _=_, css=page_css), source)
     faces = web_faces(project, families, drawn, cache_root() / "fonts", first_match=True)
     css = face_css([(f, f"fonts/{p.name}", "woff2") for f, p in faces]) + "\n" + page_css
     html = template.render(cards=cards, lang=source.bcp47, _=_, css=css)

@@ -181,13 +181,17 @@ def site(tmp_path_factory, worker_id) -> Path:
     root = tmp_path_factory.getbasetemp()
     if worker_id != "master":
         root = root.parent  # the run's folder, above each worker's own
-    out, done = root / "sample-site", root / "sample-site.done"
+    out, done, failed = root / "sample-site", root / "sample-site.done", root / "sample-site.failed"
     with open(root / "sample-site.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        if failed.is_file():  # another worker's build failed: say so rather than build again
+            pytest.fail(failed.read_text(encoding="utf-8"))
         if not done.is_file():
             shutil.rmtree(out, ignore_errors=True)
             result = run_cli("build-guides", "--out", str(out), "--quiet", cwd=ROOT)
-            assert result.code == 0, result.stdout + result.stderr
+            if result.code != 0:
+                failed.write_text(result.stdout + result.stderr, encoding="utf-8")
+                pytest.fail(result.stdout + result.stderr)
             done.touch()
     return out
 

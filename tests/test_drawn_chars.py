@@ -85,3 +85,36 @@ def test_a_page_is_rendered_once_and_given_its_stylesheet_after(project, target,
     assert restyle(render(""), css) == render(css)
     with pytest.raises(ValueError):
         restyle(render(css), css)
+
+
+def _weights_in_feature_queries(css: str) -> list[str]:
+    """Declarations of font weight or style inside @media rules with a feature query, e.g. (max-width: 30rem)."""
+    import tinycss2
+
+    found = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type != "at-rule" or rule.lower_at_keyword != "media" or rule.content is None:
+            continue
+        if not any(token.type == "() block" for token in rule.prelude):
+            continue
+        for inner in tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True):
+            if inner.type != "qualified-rule":
+                continue
+            for declaration in tinycss2.parse_blocks_contents(inner.content, skip_whitespace=True):
+                if declaration.type == "declaration" and declaration.lower_name in ("font", "font-weight",
+                                                                                    "font-style"):
+                    found.append(f"{tinycss2.serialize(inner.prelude).strip()} {{ {declaration.lower_name} }}")
+    return found
+
+
+def test_no_weight_or_style_hides_in_a_media_feature_query(project):
+    """WeasyPrint's cascade (web_chars) skips @media rules with feature queries: the stylesheets keep faces out."""
+    from guidebuilder.render import jinja_env
+
+    hidden = "@media (max-width: 30rem) { .x { font-weight: 700 } } @media print { .y { font-style: italic } }"
+    assert _weights_in_feature_queries(hidden) == [".x { font-weight }"]
+    proj = load_project(project)
+    for lang in ("en", "ur"):
+        assert _weights_in_feature_queries(page_css(proj, lang, "en", "", "letter", "web")) == []
+    portal = jinja_env().get_template("portal.css.j2").render(stack="serif", accent=None)
+    assert _weights_in_feature_queries(portal) == []

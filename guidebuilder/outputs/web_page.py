@@ -47,9 +47,10 @@ class WebPage:
                                       notices=True, follows=job.follows, block_ids=block_ids,
                                       images=job.web_images())
         families = job.families
-        unstyled = restyle(draft, page_css(project, job.lang, project.source_language, "", job.paper, "web"))
+        # The page with its stylesheet, less the @font-face rules it is about to get, for the cascade.
+        cascaded = restyle(draft, page_css(project, job.lang, project.source_language, "", job.paper, "web"))
         # Without fallback blocks the page draws in its own stack only (see web_faces).
-        faces = web_faces(project, families, web_chars(unstyled, facts), job.font_cache,
+        faces = web_faces(project, families, web_chars(cascaded, facts), job.font_cache,
                           first_match=not renderer.fallbacks)
         picker_faces, picker_css = picker_fonts(project, job.lang, list(job.published), families, job.font_cache)
         faces += picker_faces
