@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import sys
 import tempfile
 import warnings
+from pathlib import Path
+
+import pytest
 
 from conftest import run_cli
 
@@ -79,3 +83,17 @@ def test_the_process_is_left_as_it_was(project, tmp_path):
     assert dict(os.environ) == env and os.getcwd() == cwd and (sys.stdin, sys.stdout, sys.stderr) == streams
     assert (sys.excepthook, sys.argv, tempfile.gettempdir()) == (hook, argv, temp)
     assert logging.getLogger().handlers == handlers and warnings.filters == filters
+
+
+def test_the_build_guides_command_is_build_guides_of_the_package(project, tmp_path):
+    """The console script staff run (`build-guides`, installed beside this Python) builds like the CLI's command."""
+    script = Path(sys.executable).with_name("build-guides")
+    if not script.is_file():
+        pytest.skip("the package is not installed in this environment (make setup installs it)")
+    done = subprocess.run([str(script), "--quiet", "--lang", "bn", "--format", "html", "--out", str(tmp_path / "out")],
+                          cwd=project, capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+    assert done.returncode == 0, done.stderr
+    assert "1 published (1 rebuilt), 0 skipped, 0 failed" in done.stdout
+    assert (tmp_path / "out" / "fixture" / "bn" / "index.html").is_file()
+    usage = subprocess.run([str(script), "--nope"], cwd=project, capture_output=True, text=True)
+    assert usage.returncode == 2 and "Usage: build-guides" in usage.stderr
