@@ -505,6 +505,16 @@ def preview_targets(preview: dict) -> dict:
                                                                       "holds": value <= 0.5}}
 
 
+def update_results(key: str, section: dict, targets: dict) -> dict:
+    """Replace one section of benchmarks/results.json and its targets, keeping the rest; returns the whole."""
+    path = ROOT / "benchmarks" / "results.json"
+    results = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    results[key] = section
+    results.setdefault("targets", {}).update(targets)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return results
+
+
 def main() -> int:
     """Run every benchmark and write benchmarks/results.json."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -526,31 +536,18 @@ def main() -> int:
     if args.only_preview:
         preview = bench_preview(project, args.saves)
         print(f"preview: {json.dumps(preview)}", flush=True)
-        path = ROOT / "benchmarks" / "results.json"
-        results = json.loads(path.read_text(encoding="utf-8"))
-        results["preview"] = preview
-        results["targets"].update(preview_targets(preview))
-        path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        update_results("preview", preview, preview_targets(preview))
         return 0
     print(f"machine: {json.dumps(machine())}", flush=True)
     counts = [int(n) for n in args.guides.split(",")]
     if args.only == "scale":
         scale_guides = bench_scale_guides(args.guides_runs, counts)
-        path = ROOT / "benchmarks" / "results.json"
-        results = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        results["scale_guides"] = scale_guides
-        results.setdefault("targets", {}).update(scale_guides_targets(scale_guides))
-        path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print_scale_guides(results)
+        print_scale_guides(update_results("scale_guides", scale_guides, scale_guides_targets(scale_guides)))
         return 0
     warm = bench_warm(project, WORK, args.warm_runs)
     print(f"warm: {json.dumps(warm['totals'])}", flush=True)
     if args.only == "warm":
-        path = ROOT / "benchmarks" / "results.json"
-        results = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        results["warm"] = warm
-        results.setdefault("targets", {}).update(warm_targets(warm))
-        path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        update_results("warm", warm, warm_targets(warm))
         print_warm(warm)
         return 0
     builds = bench_builds(project, args.runs)

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from conftest import CONTROLS, ROOT, run_cli
 from pdfglyphs import drawn_glyphs, missing
+from pdflines import read_lines
 
 SLUG = "hotline-card"
 SITE = "https://guides.example.org"  # guidebuilder.toml's site_url
@@ -83,14 +84,13 @@ def test_card_text_layer_reads_back_the_translated_title(site, lang):
 
 
 def test_urdu_card_front_is_right_aligned(site):
-    bbox = pdftotext(out_file(site, "ur", "-card.pdf"), 1, "-bbox-layout")
-    lines = re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', bbox)
+    lines = read_lines(out_file(site, "ur", "-card.pdf"), 1, 1)
     assert len(lines) >= 6
     # From the bleed's edge: the trim runs from 9 to 261 with a 9 pt margin, so text ends by 252
     # (a bulleted item's text a few points before, its bullet outside the text layer).
-    ends = [float(x_max) for _x_min, x_max in lines]
+    ends = [line.x1 for line in lines]
     assert all(245 < end < 253.5 for end in ends), ends
-    assert min(float(x_min) for x_min, _ in lines) > 30  # ragged on the left
+    assert min(line.x0 for line in lines) > 30  # ragged on the left
 
 
 def dark_share(image: Image.Image) -> float:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from pdfpixels import coloured_pixels
 from PIL import Image
 from pypdf import PdfReader
 
 from conftest import copy_fixture_project, run_cli
 from pdfglyphs import drawn_glyphs, missing
+from pdfpixels import coloured_pixels
 
 ACCENT = "#0b7a3e"  # a green, dark enough in gray
 LOGO_RGB = (220, 30, 40)

@@ -4,17 +4,17 @@ the booklet (imposed for a duplex printer), the share image and the black-and-wh
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import polib
 import pytest
-from pdfpixels import coloured_pixels
 from PIL import Image
 from pypdf import PdfReader
 
 from conftest import ROOT, run_cli
 from pdfglyphs import drawn_glyphs, missing
+from pdflines import read_lines
+from pdfpixels import coloured_pixels
 
 SLUG = "responding-to-hate"
 LANGS = ["en", "bn", "zh_Hant", "hi", "km", "ko", "tl", "vi", "ur"]
@@ -54,10 +54,7 @@ def test_booklet_sheet_one_has_the_cover_on_the_binding_side(built, lang):
     reader = PdfReader(booklet)
     assert len(reader.pages) % 2 == 0
     assert [round(float(v)) for v in reader.pages[0].mediabox] == [0, 0, 792, 612]
-    out = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(booklet), "-"], capture_output=True,
-                         text=True, check=True).stdout
-    words = [(float(y1) - float(y0), (float(x0) + float(x1)) / 2, word) for x0, y0, x1, y1, word in
-             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
+    words = [(w.y1 - w.y0, (w.x0 + w.x1) / 2, w.text) for line in read_lines(booklet, 1, 1) for w in line.words]
     # The cover's title is the sheet's largest type.
     tallest = max(height for height, _x, _word in words)
     title_words = [(x, word) for height, x, word in words if height > tallest - 0.5]
