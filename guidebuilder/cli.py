@@ -594,7 +594,9 @@ def _summary(report: BuildReport) -> None:
 def build_guides_main() -> None:
     """Entry point of the build-guides script."""
     sys.argv[0] = "build-guides"
-    typer.main.get_command(app).main(args=["build-guides", *sys.argv[1:]], prog_name="build-guides")
+    group = typer.main.get_command(app)
+    command = group.commands["build-guides"]  # type: ignore[attr-defined]  # a typer group has its commands
+    command.main(args=sys.argv[1:], prog_name="build-guides")
 
 
 def main() -> None:

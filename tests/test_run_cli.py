@@ -96,4 +96,4 @@ def test_the_build_guides_command_is_build_guides_of_the_package(project, tmp_pa
     assert "1 published (1 rebuilt), 0 skipped, 0 failed" in done.stdout
     assert (tmp_path / "out" / "fixture" / "bn" / "index.html").is_file()
     usage = subprocess.run([str(script), "--nope"], cwd=project, capture_output=True, text=True)
-    assert usage.returncode == 2 and "Usage: build-guides" in usage.stderr
+    assert usage.returncode == 2 and "Usage: build-guides [OPTIONS]\n" in usage.stderr
